@@ -1,0 +1,152 @@
+//! One async trait every CRM adapter implements, and the error type they share.
+//!
+//! Adapters translate between a CRM's wire format and [`crate::model`]; they
+//! never cache (that is the client's job) and never touch the UI.
+
+pub mod local;
+
+use crate::model::{Capabilities, Note, NoteId, Person, PersonId, Violation};
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// Everything that can go wrong talking to a backend, in terms a user and the
+/// CLI's exit codes understand. Messages carry the server's own words.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum BackendError {
+    #[error("not authorised: {0}")]
+    Unauthorized(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("invalid: {}", format_violations(.0))]
+    Validation(Vec<Violation>),
+    /// A duplicate (Introzy 409 on email); `existing` names the record when known.
+    #[error("conflict: {message}")]
+    Conflict {
+        message: String,
+        existing: Option<PersonId>,
+    },
+    #[error("rate limited; retry in {}s", .retry_after.as_secs())]
+    RateLimited { retry_after: Duration },
+    #[error("server error {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("network: {0}")]
+    Network(String),
+    #[error("unexpected reply: {0}")]
+    Malformed(String),
+    #[error("not available: {0}")]
+    Unsupported(String),
+    #[error("storage: {0}")]
+    Storage(String),
+}
+
+fn format_violations(v: &[Violation]) -> String {
+    v.iter()
+        .map(|v| format!("{}: {}", v.field, v.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl BackendError {
+    /// Exit code of the scriptable CLI for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BackendError::NotFound(_) => 3,
+            BackendError::Validation(_) | BackendError::Conflict { .. } => 4,
+            BackendError::Unauthorized(_) => 6,
+            BackendError::Unsupported(_) => 2,
+            _ => 5,
+        }
+    }
+
+    /// Worth retrying the same idempotent request later.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            BackendError::RateLimited { .. }
+                | BackendError::Network(_)
+                | BackendError::Server { status: 500.., .. }
+        )
+    }
+}
+
+pub type Result<T, E = BackendError> = std::result::Result<T, E>;
+
+/// What to list: an optional server-side search text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub include_archived: bool,
+}
+
+/// An opaque position in a paged listing (page number, offset or key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(pub String);
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub people: Vec<Person>,
+    pub next: Option<Cursor>,
+    /// Total count when the server reports it.
+    pub total: Option<u64>,
+}
+
+/// A field-level change offered to the user; nothing is applied until accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProposal {
+    pub field: String,
+    pub current: String,
+    pub proposed: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnrichOutcome {
+    /// Proposals for the user to accept or reject.
+    Proposals(Vec<FieldProposal>),
+    /// The server finished a job; these fields changed.
+    Changed { person: Person, changed: Vec<String> },
+}
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// Short name for the status line ("local", "rogerroger", ...).
+    fn kind(&self) -> &'static str;
+    fn capabilities(&self) -> Capabilities;
+
+    /// One page; `cursor` is `None` for the first.
+    async fn list_page(&self, query: &ListQuery, cursor: Option<Cursor>) -> Result<Page>;
+    async fn get_person(&self, id: &str) -> Result<Person>;
+    async fn create_person(&self, person: &Person) -> Result<Person>;
+    /// `base` is the record as last read; `edited` the user's version. Send
+    /// only what changed.
+    async fn update_person(&self, base: &Person, edited: &Person) -> Result<Person>;
+    async fn set_archived(&self, id: &str, archived: bool) -> Result<Person>;
+    async fn delete_person(&self, id: &str) -> Result<()>;
+
+    async fn list_notes(&self, person_id: &str) -> Result<Vec<Note>>;
+    async fn create_note(&self, person_id: &str, note: &Note) -> Result<Note>;
+    async fn update_note(&self, person_id: &str, note: &Note) -> Result<Note>;
+    async fn delete_note(&self, person_id: &str, note_id: &NoteId) -> Result<()>;
+    async fn set_note_flag(&self, person_id: &str, note_id: &NoteId, flagged: bool)
+    -> Result<Note>;
+
+    async fn enrich(&self, person: &Person) -> Result<EnrichOutcome>;
+
+    /// Every page, in order. `progress(done, total)` after each page.
+    async fn list_all(
+        &self,
+        query: &ListQuery,
+        progress: &mut (dyn FnMut(usize, Option<u64>) + Send),
+    ) -> Result<Vec<Person>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.list_page(query, cursor).await?;
+            out.extend(page.people);
+            progress(out.len(), page.total);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+}

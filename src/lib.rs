@@ -1,0 +1,9 @@
+//! rolo: a keyboard-driven terminal contact manager for CRMs.
+//!
+//! Layers (see DESIGN.md): `model` <- `store`/`backend` <- `client` <- `app`/`cli`; `ui` renders `app` state.
+
+pub mod backend;
+pub mod enrich;
+pub mod model;
+pub mod sanitize;
+pub mod store;

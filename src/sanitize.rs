@@ -1,0 +1,165 @@
+//! The one gate between outside text (servers, files, the database) and the
+//! terminal. Every widget passes such text through [`for_display`].
+
+use std::borrow::Cow;
+
+/// Longest text shown for one field; the rest is cut with an ellipsis.
+pub const MAX_FIELD_CHARS: usize = 2_000;
+
+/// Is `c` safe to hand to the terminal as it is?
+fn is_safe(c: char) -> bool {
+    !(c.is_control() // C0, DEL and C1 controls
+        || is_bidi_control(c)
+        || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2028}' | '\u{2029}'))
+}
+
+/// Bidirectional embedding, override and isolate controls: they can make text
+/// display in a different order than it is stored (Trojan Source).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+}
+
+/// Make `text` safe for one line of a cell: escape sequences dropped, other
+/// controls and bidi overrides shown as visible symbols, newlines and tabs
+/// as spaces, and the length capped at [`MAX_FIELD_CHARS`].
+pub fn for_display(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_FIELD_CHARS && text.chars().all(is_safe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(clean(text, true))
+}
+
+/// Like [`for_display`] but keeps line breaks, for multi-line note text.
+pub fn for_display_multiline(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_FIELD_CHARS * 8 && text.chars().all(|c| c == '\n' || is_safe(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(clean(text, false))
+}
+
+fn clean(text: &str, single_line: bool) -> String {
+    let limit = if single_line {
+        MAX_FIELD_CHARS
+    } else {
+        MAX_FIELD_CHARS * 8
+    };
+    let mut out = String::with_capacity(text.len().min(limit + 4));
+    let mut chars = text.chars().peekable();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        if count >= limit {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\u{1b}' => skip_escape_sequence(&mut chars),
+            // C1 CSI/OSC/DCS introducers start sequences on their own.
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' | '\u{98}' => skip_string(&mut chars),
+            '\n' if !single_line => out.push('\n'),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if is_safe(c) => out.push(c),
+            // Show what was there without letting it act.
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+            _ => out.push('�'),
+        }
+        count += 1;
+    }
+    out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After ESC: CSI (`[`), OSC (`]`), DCS/SOS/PM/APC (`P X ^ _`) strings, or a
+/// two-character sequence.
+fn skip_escape_sequence(chars: &mut Chars<'_>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // Intermediate bytes then a final byte (e.g. ESC ( B).
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            while let Some(&n) = chars.peek() {
+                chars.next();
+                if !('\u{20}'..='\u{2f}').contains(&n) {
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parameters and intermediates, up to and including the final byte.
+fn skip_csi(chars: &mut Chars<'_>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            break; // malformed: stop eating ordinary text
+        }
+    }
+}
+
+/// Up to BEL, ST (`ESC \`) or the C1 ST.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// True when `text` holds nothing [`for_display`] would change. Tests use it
+/// to assert that rendered buffers are clean.
+pub fn is_clean(text: &str) -> bool {
+    text.chars().all(is_safe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        assert!(matches!(for_display("Zoë Ñúñez 王秀英"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_are_removed() {
+        assert_eq!(for_display("a\x1b[31mred\x1b[0m b"), "ared b");
+        assert_eq!(for_display("x\x1b]0;pwned title\x07y"), "xy");
+        assert_eq!(for_display("x\x1b]52;c;ZXZpbA==\x1b\\y"), "xy");
+        assert_eq!(for_display("x\u{9b}2Jy"), "xy");
+        assert_eq!(for_display("x\x1b(By"), "xy");
+    }
+
+    #[test]
+    fn controls_and_bidi_become_visible_symbols() {
+        assert_eq!(for_display("a\x07b\x00c"), "a␇b␀c");
+        assert_eq!(for_display("evil\u{202e}gnp.exe"), "evil�gnp.exe");
+        assert_eq!(for_display("two\nlines\ttab"), "two lines tab");
+        assert_eq!(for_display_multiline("two\nlines\x1b[2J"), "two\nlines");
+    }
+
+    #[test]
+    fn huge_fields_are_capped() {
+        let huge = "x".repeat(100_000);
+        let shown = for_display(&huge);
+        assert_eq!(shown.chars().count(), MAX_FIELD_CHARS + 1);
+        assert!(shown.ends_with('…'));
+    }
+
+    #[test]
+    fn output_is_always_clean() {
+        let nasty = "\x1b[1;31m\u{202e}\u{2066}\x9b\x9d\x1b]8;;http://x\x1b\\ok\r\n\x7f";
+        assert!(is_clean(&for_display(nasty)));
+    }
+}

@@ -1,0 +1,427 @@
+//! SQLite storage: the local backend's source of truth and, for remote
+//! profiles, their cache. Synchronous by design: callers run it on a blocking
+//! thread (`spawn_blocking`), never on the render path.
+
+use crate::model::{Note, Person, PersonWithNotes};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: not a rolo database or it is damaged ({detail}); move it aside to start afresh")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("{path}: the database is locked by another program ({detail}); close the other rolo and retry")]
+    Locked { path: PathBuf, detail: String },
+    #[error("{path}: cannot open database: {detail}")]
+    Open { path: PathBuf, detail: String },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored record is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// Process exit code for a store that cannot be used at start-up.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            StoreError::Corrupt { .. } => 65,
+            StoreError::Locked { .. } => 75,
+            _ => 74,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The few fields the list pane and search need, kept small so 100,000 of
+/// them load fast and fit in memory; the detail pane loads the full record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonSummary {
+    pub id: String,
+    pub display_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub company: String,
+    /// All emails, space separated; the first is the primary one.
+    pub emails: String,
+    /// All phone numbers, space separated.
+    pub phones: String,
+    /// All tags, space separated.
+    pub tags: String,
+    pub updated_at: String,
+    pub archived: bool,
+}
+
+impl PersonSummary {
+    pub fn from_person(p: &Person) -> Self {
+        PersonSummary {
+            id: p.id.clone(),
+            display_name: p.full_name(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            company: p.company.clone(),
+            emails: p.emails.join(" "),
+            phones: p
+                .phones
+                .iter()
+                .map(|p| p.number.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            tags: p.tags.join(" "),
+            updated_at: p.updated_at.clone().unwrap_or_default(),
+            archived: p.archived,
+        }
+    }
+
+    pub fn primary_email(&self) -> &str {
+        self.emails.split(' ').next().unwrap_or("")
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS people (
+    id           TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    given_name   TEXT NOT NULL,
+    family_name  TEXT NOT NULL,
+    company      TEXT NOT NULL,
+    emails       TEXT NOT NULL,
+    phones       TEXT NOT NULL,
+    tags         TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    archived     INTEGER NOT NULL,
+    data         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notes (
+    id         TEXT PRIMARY KEY,
+    person_id  TEXT NOT NULL,
+    flagged    INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    data       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_by_person ON notes(person_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
+    let detail = err.to_string();
+    let path = path.to_path_buf();
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            StoreError::Corrupt { path, detail }
+        }
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Locked { path, detail }
+        }
+        _ => StoreError::Open { path, detail },
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path`, in WAL mode with a
+    /// busy timeout, and check it is readable.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        Self::init(conn, path)
+    }
+
+    /// A private in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Self::init(conn, Path::new(":memory:"))
+    }
+
+    fn init(conn: Connection, path: &Path) -> Result<Store> {
+        let setup = || -> rusqlite::Result<()> {
+            conn.busy_timeout(Duration::from_secs(3))?;
+            // Reading the schema is the first thing that fails on a file
+            // that is not a database.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.execute_batch(SCHEMA)?;
+            Ok(())
+        };
+        setup().map_err(|e| classify(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn count_people(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM people", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+
+    /// Import people and their notes in one transaction.
+    pub fn import(&mut self, people: &[PersonWithNotes]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for entry in people {
+            upsert_person_in(&tx, &entry.person)?;
+            for note in &entry.notes {
+                let mut note = note.clone();
+                note.person_id = entry.person.id.clone();
+                upsert_note_in(&tx, &note)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn load_summaries(&self) -> Result<Vec<PersonSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name, given_name, family_name, company, emails, phones, tags,
+                    updated_at, archived FROM people",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PersonSummary {
+                id: r.get(0)?,
+                display_name: r.get(1)?,
+                given_name: r.get(2)?,
+                family_name: r.get(3)?,
+                company: r.get(4)?,
+                emails: r.get(5)?,
+                phones: r.get(6)?,
+                tags: r.get(7)?,
+                updated_at: r.get(8)?,
+                archived: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn get_person(&self, id: &str) -> Result<Option<Person>> {
+        let data: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(match data {
+            Some(d) => Some(serde_json::from_str::<Person>(&d)?.normalize()),
+            None => None,
+        })
+    }
+
+    pub fn upsert_person(&self, person: &Person) -> Result<()> {
+        upsert_person_in(&self.conn, person)
+    }
+
+    /// Delete a person and their notes.
+    pub fn delete_person(&mut self, id: &str) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("DELETE FROM people WHERE id = ?1", [id])?;
+        tx.execute("DELETE FROM notes WHERE person_id = ?1", [id])?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Notes of one person, flagged first, then newest.
+    pub fn notes_for(&self, person_id: &str) -> Result<Vec<Note>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data FROM notes WHERE person_id = ?1 ORDER BY flagged DESC, created_at DESC",
+        )?;
+        let rows = stmt.query_map([person_id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for data in rows {
+            let mut note: Note = serde_json::from_str(&data?)?;
+            note.person_id = person_id.to_string();
+            out.push(note);
+        }
+        Ok(out)
+    }
+
+    pub fn get_note(&self, note_id: &str) -> Result<Option<Note>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT person_id, data FROM notes WHERE id = ?1",
+                [note_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            Some((person_id, data)) => {
+                let mut note: Note = serde_json::from_str(&data)?;
+                note.person_id = person_id;
+                Some(note)
+            }
+            None => None,
+        })
+    }
+
+    pub fn upsert_note(&self, note: &Note) -> Result<()> {
+        upsert_note_in(&self.conn, note)
+    }
+
+    pub fn delete_note(&self, note_id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM notes WHERE id = ?1", [note_id])?
+            > 0)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
+    let summary = PersonSummary::from_person(person);
+    let mut stored = person.clone();
+    stored.display_name = summary.display_name.clone();
+    let data = serde_json::to_string(&stored)?;
+    conn.prepare_cached(
+        "INSERT INTO people(id, display_name, given_name, family_name, company, emails, phones,
+                            tags, updated_at, archived, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
+            given_name = excluded.given_name, family_name = excluded.family_name,
+            company = excluded.company, emails = excluded.emails, phones = excluded.phones,
+            tags = excluded.tags, updated_at = excluded.updated_at,
+            archived = excluded.archived, data = excluded.data",
+    )?
+    .execute(params![
+        summary.id,
+        summary.display_name,
+        summary.given_name,
+        summary.family_name,
+        summary.company,
+        summary.emails,
+        summary.phones,
+        summary.tags,
+        summary.updated_at,
+        summary.archived,
+        data
+    ])?;
+    Ok(())
+}
+
+fn upsert_note_in(conn: &Connection, note: &Note) -> Result<()> {
+    let data = serde_json::to_string(note)?;
+    conn.prepare_cached(
+        "INSERT INTO notes(id, person_id, flagged, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(id) DO UPDATE SET person_id = excluded.person_id,
+            flagged = excluded.flagged, created_at = excluded.created_at, data = excluded.data",
+    )?
+    .execute(params![
+        note.id,
+        note.person_id,
+        note.flagged,
+        note.created_at.clone().unwrap_or_default(),
+        data
+    ])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Phone;
+
+    fn person(id: &str, family: &str) -> Person {
+        Person {
+            id: id.into(),
+            family_name: family.into(),
+            given_name: "Ann".into(),
+            emails: vec!["ann@example.com".into(), "a2@example.org".into()],
+            phones: vec![Phone {
+                number: "+31 6 1234 5678".into(),
+                kind: "mobile".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn people_and_notes_round_trip_through_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .import(&[PersonWithNotes {
+                    person: person("p1", "Smith"),
+                    notes: vec![Note {
+                        id: "n1".into(),
+                        text: "hello".into(),
+                        flagged: true,
+                        ..Default::default()
+                    }],
+                }])
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let summaries = store.load_summaries().unwrap();
+        assert_eq!(summaries.len(), 1);
+        assert_eq!(summaries[0].display_name, "Ann Smith");
+        assert_eq!(summaries[0].primary_email(), "ann@example.com");
+        let p = store.get_person("p1").unwrap().unwrap();
+        assert_eq!(p.phones[0].number, "+31 6 1234 5678");
+        let notes = store.notes_for("p1").unwrap();
+        assert_eq!(notes[0].text, "hello");
+        assert_eq!(notes[0].person_id, "p1");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        std::fs::write(&path, b"this is not sqlite at all, not even close....").unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        assert!(err.to_string().contains("move it aside"));
+    }
+
+    #[test]
+    fn deleting_a_person_deletes_their_notes() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.upsert_person(&person("p1", "Smith")).unwrap();
+        store
+            .upsert_note(&Note {
+                id: "n1".into(),
+                person_id: "p1".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(store.delete_person("p1").unwrap());
+        assert!(store.get_note("n1").unwrap().is_none());
+    }
+}
