@@ -6,4 +6,5 @@ pub mod backend;
 pub mod enrich;
 pub mod model;
 pub mod sanitize;
+pub mod search;
 pub mod store;

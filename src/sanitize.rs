@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn output_is_always_clean() {
-        let nasty = "\x1b[1;31m\u{202e}\u{2066}\x9b\x9d\x1b]8;;http://x\x1b\\ok\r\n\x7f";
+        let nasty = "\x1b[1;31m\u{202e}\u{2066}\u{9b}\u{9d}\x1b]8;;http://x\x1b\\ok\r\n\x7f";
         assert!(is_clean(&for_display(nasty)));
     }
 }
