@@ -2,6 +2,7 @@
 //!
 //! Layers (see DESIGN.md): `model` <- `store`/`backend` <- `client` <- `app`/`cli`; `ui` renders `app` state.
 
+pub mod app;
 pub mod backend;
 pub mod enrich;
 pub mod model;
