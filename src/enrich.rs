@@ -196,16 +196,28 @@ mod tests {
 
     #[test]
     fn company_comes_from_a_work_domain_not_a_freemail() {
-        assert_eq!(company_from_domain("acme-corp.com").as_deref(), Some("Acme Corp"));
-        assert_eq!(company_from_domain("sales.initech.co.uk").as_deref(), Some("Initech"));
+        assert_eq!(
+            company_from_domain("acme-corp.com").as_deref(),
+            Some("Acme Corp")
+        );
+        assert_eq!(
+            company_from_domain("sales.initech.co.uk").as_deref(),
+            Some("Initech")
+        );
         assert_eq!(company_from_domain("gmail.com"), None);
     }
 
     #[test]
     fn phones_normalise_to_e164_in_the_persons_country() {
         let nl = "NL".parse().ok();
-        assert_eq!(phone_to_e164("06 12345678", nl).as_deref(), Some("+31612345678"));
-        assert_eq!(phone_to_e164("+1 (415) 555-2671", None).as_deref(), Some("+14155552671"));
+        assert_eq!(
+            phone_to_e164("06 12345678", nl).as_deref(),
+            Some("+31612345678")
+        );
+        assert_eq!(
+            phone_to_e164("+1 (415) 555-2671", None).as_deref(),
+            Some("+14155552671")
+        );
         assert_eq!(phone_to_e164("not a number", None), None);
     }
 

@@ -42,7 +42,10 @@ impl Query {
         let mut fuzzy = Vec::new();
         let mut fields = Vec::new();
         for word in text.split_whitespace() {
-            match word.split_once(':').and_then(|(k, v)| Some((Field::parse(k)?, v))) {
+            match word
+                .split_once(':')
+                .and_then(|(k, v)| Some((Field::parse(k)?, v)))
+            {
                 Some((field, value)) => fields.push((field, value.to_lowercase())),
                 None => fuzzy.push(word),
             }
@@ -97,10 +100,7 @@ fn field_matches(p: &PersonSummary, field: Field, value: &str) -> bool {
     }
     let contains = |hay: &str| hay.to_lowercase().contains(value);
     match field {
-        Field::Tag => p
-            .tags
-            .split(' ')
-            .any(|t| t.to_lowercase().contains(value)),
+        Field::Tag => p.tags.split(' ').any(|t| t.to_lowercase().contains(value)),
         Field::Company => contains(&p.company),
         Field::Email => contains(&p.emails),
         Field::Phone => {
@@ -248,6 +248,9 @@ mod tests {
     fn highlight_marks_matched_chars() {
         let mut s = Searcher::default();
         assert_eq!(s.highlight("Ann Smith", &Query::parse("smi")), [4, 5, 6]);
-        assert!(s.highlight("Ann Smith", &Query::parse("tag:vip")).is_empty());
+        assert!(
+            s.highlight("Ann Smith", &Query::parse("tag:vip"))
+                .is_empty()
+        );
     }
 }

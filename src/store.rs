@@ -9,9 +9,13 @@ use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path}: not a rolo database or it is damaged ({detail}); move it aside to start afresh")]
+    #[error(
+        "{path}: not a rolo database or it is damaged ({detail}); move it aside to start afresh"
+    )]
     Corrupt { path: PathBuf, detail: String },
-    #[error("{path}: the database is locked by another program ({detail}); close the other rolo and retry")]
+    #[error(
+        "{path}: the database is locked by another program ({detail}); close the other rolo and retry"
+    )]
     Locked { path: PathBuf, detail: String },
     #[error("{path}: cannot open database: {detail}")]
     Open { path: PathBuf, detail: String },

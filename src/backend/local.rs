@@ -118,8 +118,12 @@ impl Backend for LocalBackend {
 
     async fn get_person(&self, id: &str) -> Result<Person> {
         let id = id.to_string();
-        self.with_store(move |store| store.get_person(&id)?.ok_or_else(|| not_found("person", &id)))
-            .await
+        self.with_store(move |store| {
+            store
+                .get_person(&id)?
+                .ok_or_else(|| not_found("person", &id))
+        })
+        .await
     }
 
     async fn create_person(&self, person: &Person) -> Result<Person> {
@@ -192,15 +196,15 @@ impl Backend for LocalBackend {
 
     async fn list_notes(&self, person_id: &str) -> Result<Vec<Note>> {
         let id = person_id.to_string();
-        self.with_store(move |store| Ok(store.notes_for(&id)?)).await
+        self.with_store(move |store| Ok(store.notes_for(&id)?))
+            .await
     }
 
     async fn create_note(&self, person_id: &str, note: &Note) -> Result<Note> {
         if note.text.trim().is_empty() && note.title.trim().is_empty() {
-            return Err(BackendError::Validation(vec![crate::model::Violation::new(
-                "text",
-                "a note needs a title or some text",
-            )]));
+            return Err(BackendError::Validation(vec![
+                crate::model::Violation::new("text", "a note needs a title or some text"),
+            ]));
         }
         let mut note = note.clone();
         note.person_id = person_id.to_string();
@@ -247,7 +251,12 @@ impl Backend for LocalBackend {
         .await
     }
 
-    async fn set_note_flag(&self, person_id: &str, note_id: &NoteId, flagged: bool) -> Result<Note> {
+    async fn set_note_flag(
+        &self,
+        person_id: &str,
+        note_id: &NoteId,
+        flagged: bool,
+    ) -> Result<Note> {
         let id = note_id.clone();
         let current = self
             .with_store(move |store| store.get_note(&id)?.ok_or_else(|| not_found("note", &id)))
