@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod backend;
+pub mod config;
 pub mod enrich;
+pub mod fake_data;
 pub mod model;
 pub mod sanitize;
 pub mod search;

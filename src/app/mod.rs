@@ -1,4 +1,9 @@
 //! The interactive app: state, actions, keymap and the event loop.
 
 pub mod action;
+pub mod effect;
+pub mod input;
 pub mod keymap;
+pub mod people;
+pub mod state;
+pub mod update;

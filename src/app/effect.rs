@@ -1,0 +1,82 @@
+//! What `update` asks the outside world to do, and what comes back.
+
+use super::state::Draft;
+use crate::backend::{BackendError, EnrichOutcome};
+use crate::model::{Note, Person};
+use crate::store::PersonSummary;
+
+/// Work for the event loop to spawn; nothing in `app` awaits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadPeople,
+    LoadDetail {
+        request: u64,
+        id: String,
+    },
+    /// `base` is `None` for a new person.
+    SavePerson {
+        base: Option<Person>,
+        edited: Person,
+    },
+    ArchivePerson {
+        id: String,
+        archive: bool,
+    },
+    DeletePerson {
+        id: String,
+    },
+    SaveNote {
+        person_id: String,
+        note: Note,
+    },
+    DeleteNote {
+        person_id: String,
+        note_id: String,
+    },
+    FlagNote {
+        person_id: String,
+        note_id: String,
+        flagged: bool,
+    },
+    Enrich {
+        person: Person,
+    },
+    Copy {
+        text: String,
+        what: &'static str,
+    },
+    SaveDraft(Draft),
+    ClearDraft,
+    Quit,
+}
+
+/// Results of effects, delivered to `update_msg`.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    PeopleLoaded(Result<Vec<PersonSummary>, String>),
+    DetailLoaded {
+        request: u64,
+        id: String,
+        result: Result<(Person, Vec<Note>), BackendError>,
+    },
+    PersonSaved(Result<Person, BackendError>),
+    PersonDeleted {
+        id: String,
+        result: Result<(), BackendError>,
+    },
+    NoteSaved(Result<Note, BackendError>),
+    NoteDeleted {
+        note_id: String,
+        result: Result<(), BackendError>,
+    },
+    EnrichReady {
+        person_id: String,
+        result: Result<EnrichOutcome, BackendError>,
+    },
+    Copied {
+        what: &'static str,
+        result: Result<(), String>,
+    },
+    DraftFound(Draft),
+    Status(String),
+}

@@ -1,0 +1,884 @@
+//! `update`: the only place state changes. Pure: no I/O, no awaiting; it
+//! returns effects for the event loop to run.
+
+use super::action::Action;
+use super::effect::{Effect, Msg};
+use super::keymap::{Key, KeyMode, Lookup, format_seq};
+use super::state::{
+    Confirm, Draft, EditorFocus, Focus, FormKind, NoteEditor, Overlay, Pending, PersonForm, Review,
+    State,
+};
+use crate::backend::{BackendError, EnrichOutcome};
+use crate::enrich::apply_proposal;
+use crate::model::{Person, validate_person};
+use crate::store::PersonSummary;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Input from the terminal or from background work.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Msg(Msg),
+}
+
+pub fn handle(state: &mut State, input: Input) -> Vec<Effect> {
+    match input {
+        Input::Key(key) => handle_key(state, key),
+        Input::Paste(text) => {
+            paste(state, &text);
+            draft_effect(state)
+        }
+        Input::Resize(w, h) => {
+            state.size = (w, h);
+            let rows = state.list_rows();
+            state.people.scroll_to_selection(rows);
+            Vec::new()
+        }
+        Input::Msg(msg) => update_msg(state, msg),
+    }
+}
+
+fn handle_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // Ctrl-C always quits, whatever the keymap says; editor text is already
+    // in the drafts file.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(state);
+    }
+    let mode = state.key_mode();
+    let had_pending = !state.pending_keys.is_empty();
+    state.pending_keys.push(Key::from_event(&key));
+    match state.keymap.lookup(mode, &state.pending_keys) {
+        Lookup::Action(action) => {
+            state.pending_keys.clear();
+            if had_pending {
+                state.info("");
+            }
+            update(state, action)
+        }
+        Lookup::Pending => {
+            state.info(format!("{} …", format_seq(&state.pending_keys)));
+            Vec::new()
+        }
+        Lookup::Unbound => {
+            state.pending_keys.clear();
+            if had_pending {
+                state.info("");
+                return Vec::new();
+            }
+            text_input(state, mode, &key)
+        }
+    }
+}
+
+/// Keys no binding claimed: typing in the search bar, a form field or the
+/// note editor.
+fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
+    match mode {
+        KeyMode::Search => {
+            if state.search_input.handle_key(key) {
+                let text = state.search_input.value().to_string();
+                state.people.set_query(&text);
+                state.people.scroll_to_selection(state.list_rows());
+                return select_changed(state);
+            }
+            Vec::new()
+        }
+        KeyMode::Form => {
+            if let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() {
+                let focused = form.focused;
+                form.fields[focused].input.handle_key(key);
+            }
+            Vec::new()
+        }
+        KeyMode::Editor => {
+            let mut changed = false;
+            if let Some(Overlay::NoteEditor(ed)) = state.overlays.last_mut() {
+                changed = match ed.focus {
+                    EditorFocus::Title => ed.title.handle_key(key),
+                    EditorFocus::Category => ed.category.handle_key(key),
+                    EditorFocus::Body => ed.body.input(*key),
+                };
+            }
+            if changed {
+                draft_effect(state)
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn paste(state: &mut State, text: &str) {
+    match state.overlays.last_mut() {
+        Some(Overlay::NoteEditor(ed)) => match ed.focus {
+            EditorFocus::Title => ed.title.insert_str(text),
+            EditorFocus::Category => ed.category.insert_str(text),
+            EditorFocus::Body => {
+                ed.body.insert_str(text);
+            }
+        },
+        Some(Overlay::PersonForm(form)) => {
+            let focused = form.focused;
+            form.fields[focused].input.insert_str(text);
+        }
+        None if state.searching => {
+            state.search_input.insert_str(text);
+            let q = state.search_input.value().to_string();
+            state.people.set_query(&q);
+        }
+        _ => {}
+    }
+}
+
+fn draft_effect(state: &State) -> Vec<Effect> {
+    match state.overlays.last() {
+        Some(Overlay::NoteEditor(ed)) => vec![Effect::SaveDraft(ed.draft())],
+        _ => Vec::new(),
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quitting = true;
+    vec![Effect::Quit]
+}
+
+/// Apply one action to the state.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::Quit {
+        return quit(state);
+    }
+    match state.overlays.last() {
+        Some(Overlay::Help { .. }) => return update_help(state, action),
+        Some(Overlay::Confirm(_)) => return update_confirm(state, action),
+        Some(Overlay::PersonForm(_)) => return update_form(state, action),
+        Some(Overlay::NoteEditor(_)) => return update_editor(state, action),
+        Some(Overlay::Review(_)) => return update_review(state, action),
+        None => {}
+    }
+    if state.searching {
+        return update_search(state, action);
+    }
+    match state.focus {
+        Focus::List => update_list(state, action),
+        Focus::Detail => update_detail(state, action),
+    }
+}
+
+fn update_search(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::SearchAccept => {
+            state.searching = false;
+            let n = state.people.visible.len();
+            state.info(format!("{n} matching — Esc clears the filter"));
+            Vec::new()
+        }
+        Action::SearchCancel => {
+            state.searching = false;
+            clear_filter(state)
+        }
+        Action::MoveDown | Action::MoveUp => update_list(state, action),
+        _ => Vec::new(),
+    }
+}
+
+fn clear_filter(state: &mut State) -> Vec<Effect> {
+    state.search_input.clear();
+    state.people.set_query("");
+    state.people.scroll_to_selection(state.list_rows());
+    select_changed(state)
+}
+
+/// The selection moved: load the newly selected person's details.
+fn select_changed(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.people.selected_id().map(str::to_string) else {
+        state.detail.person = None;
+        state.detail.notes.clear();
+        return Vec::new();
+    };
+    if state.detail.person.as_ref().is_some_and(|p| p.id == id) && state.detail.loading.is_none() {
+        return Vec::new();
+    }
+    let request = state.request_id();
+    state.detail.request = request;
+    state.detail.loading = Some(id.clone());
+    vec![Effect::LoadDetail { request, id }]
+}
+
+fn page(state: &State) -> isize {
+    state.list_rows().saturating_sub(1).max(1) as isize
+}
+
+fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
+    let rows = state.list_rows();
+    match action {
+        Action::MoveDown => state.people.move_by(1, rows),
+        Action::MoveUp => state.people.move_by(-1, rows),
+        Action::PageDown => state.people.move_by(page(state), rows),
+        Action::PageUp => state.people.move_by(-page(state), rows),
+        Action::GoTop => state.people.go_to(0, rows),
+        Action::GoBottom => state.people.go_to(usize::MAX, rows),
+        Action::Search => {
+            state.searching = true;
+            state.search_input = super::input::LineInput::new(state.people.query.text.clone());
+            state.info(
+                "type to filter — tag:vip company:acme email:@acme.com — Enter keeps, Esc clears",
+            );
+            return Vec::new();
+        }
+        Action::ClearFilter => {
+            if state.people.query.text.is_empty() {
+                return Vec::new();
+            }
+            state.info("filter cleared");
+            return clear_filter(state);
+        }
+        Action::CycleSort => {
+            state.people.cycle_sort();
+            state.people.scroll_to_selection(rows);
+            state.info(format!("sorted by {}", state.people.sort.label()));
+        }
+        Action::OpenDetail | Action::FocusNotes => {
+            if state.people.selected_person().is_some() {
+                state.focus = Focus::Detail;
+            }
+        }
+        Action::Help => open_help(state),
+        _ => return person_action(state, action),
+    }
+    select_changed(state)
+}
+
+fn update_detail(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::MoveDown => {
+            let n = state.detail.notes.len();
+            if n > 0 {
+                state.detail.note_selected = (state.detail.note_selected + 1).min(n - 1);
+            }
+        }
+        Action::MoveUp => {
+            state.detail.note_selected = state.detail.note_selected.saturating_sub(1);
+        }
+        Action::Back | Action::FocusNotes => state.focus = Focus::List,
+        Action::EditNote => return edit_note(state),
+        Action::DeleteNote => return delete_note(state),
+        Action::FlagNote => return flag_note(state),
+        Action::Help => open_help(state),
+        _ => return person_action(state, action),
+    }
+    Vec::new()
+}
+
+fn open_help(state: &mut State) {
+    let mode = state.key_mode();
+    state.overlays.push(Overlay::Help { scroll: 0, mode });
+}
+
+/// Actions on the selected person, shared by the list and the detail pane.
+fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::AddPerson {
+        state
+            .overlays
+            .push(Overlay::PersonForm(Box::new(PersonForm::new(
+                FormKind::Create,
+                Person::default(),
+            ))));
+        return Vec::new();
+    }
+    let Some(summary) = state.people.selected_person().cloned() else {
+        state.info("no person selected");
+        return Vec::new();
+    };
+    // Actions that need the full record wait until it has loaded.
+    let loaded = state
+        .detail
+        .person
+        .clone()
+        .filter(|p| p.id == summary.id && state.detail.loading.is_none());
+    match action {
+        Action::DeletePerson => {
+            if !state.caps.delete {
+                state.info(format!(
+                    "{} does not support deleting people",
+                    state.workspace.backend
+                ));
+                return Vec::new();
+            }
+            state.overlays.push(Overlay::Confirm(Confirm {
+                question: format!("Delete {} and all their notes?", summary.display_name),
+                on_yes: Pending::DeletePerson {
+                    id: summary.id.clone(),
+                    name: summary.display_name.clone(),
+                },
+            }));
+        }
+        Action::ArchivePerson => {
+            if !state.caps.archive {
+                state.info(format!(
+                    "{} does not support archiving",
+                    state.workspace.backend
+                ));
+                return Vec::new();
+            }
+            let archive = !summary.archived;
+            state.overlays.push(Overlay::Confirm(Confirm {
+                question: format!(
+                    "{} {}?",
+                    if archive { "Archive" } else { "Unarchive" },
+                    summary.display_name
+                ),
+                on_yes: Pending::ArchivePerson {
+                    id: summary.id.clone(),
+                    archive,
+                },
+            }));
+        }
+        Action::CopyEmail => {
+            let email = summary.primary_email().to_string();
+            if email.is_empty() {
+                state.info("no email to copy");
+            } else {
+                return vec![Effect::Copy {
+                    text: email,
+                    what: "email",
+                }];
+            }
+        }
+        Action::CopyPhone => match loaded.as_ref().and_then(|p| p.primary_phone()) {
+            Some(phone) => {
+                return vec![Effect::Copy {
+                    text: phone.to_string(),
+                    what: "phone",
+                }];
+            }
+            None => state.info("no phone to copy"),
+        },
+        Action::EditPerson | Action::AddNote | Action::Enrich => {
+            let Some(person) = loaded else {
+                state.info("still loading this person…");
+                return Vec::new();
+            };
+            return match action {
+                Action::EditPerson => {
+                    state
+                        .overlays
+                        .push(Overlay::PersonForm(Box::new(PersonForm::new(
+                            FormKind::Edit,
+                            person,
+                        ))));
+                    Vec::new()
+                }
+                Action::AddNote => add_note(state, &person),
+                _ => enrich(state, person),
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn add_note(state: &mut State, person: &Person) -> Vec<Effect> {
+    if !state.caps.notes {
+        state.info(format!("{} has no notes", state.workspace.backend));
+        return Vec::new();
+    }
+    if !state.caps.multiple_notes && !state.detail.notes.is_empty() {
+        // One note per person on this backend: edit it instead.
+        state.focus = Focus::Detail;
+        return edit_note(state);
+    }
+    let editor = NoteEditor::new(person, None, state.caps.note_titles);
+    state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
+    Vec::new()
+}
+
+fn enrich(state: &mut State, person: Person) -> Vec<Effect> {
+    match state.caps.enrich {
+        None => {
+            state.info(format!("{} offers no enrichment", state.workspace.backend));
+            Vec::new()
+        }
+        Some(_) => {
+            state.busy(format!("enriching {}…", person.full_name()));
+            vec![Effect::Enrich { person }]
+        }
+    }
+}
+
+fn edit_note(state: &mut State) -> Vec<Effect> {
+    let (Some(person), Some(note)) = (
+        state.detail.person.clone(),
+        state.detail.selected_note().cloned(),
+    ) else {
+        state.info("no note selected — n adds one");
+        return Vec::new();
+    };
+    let editor = NoteEditor::new(&person, Some(note), state.caps.note_titles);
+    state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
+    Vec::new()
+}
+
+fn delete_note(state: &mut State) -> Vec<Effect> {
+    let Some(note) = state.detail.selected_note().cloned() else {
+        state.info("no note selected");
+        return Vec::new();
+    };
+    let label = if note.title.is_empty() {
+        "this note".to_string()
+    } else {
+        format!("the note \u{201c}{}\u{201d}", note.title)
+    };
+    state.overlays.push(Overlay::Confirm(Confirm {
+        question: format!("Delete {label}?"),
+        on_yes: Pending::DeleteNote {
+            person_id: note.person_id.clone(),
+            note_id: note.id.clone(),
+        },
+    }));
+    Vec::new()
+}
+
+fn flag_note(state: &mut State) -> Vec<Effect> {
+    if !state.caps.flag_notes {
+        state.info(format!("{} cannot flag notes", state.workspace.backend));
+        return Vec::new();
+    }
+    let Some(note) = state.detail.selected_note().cloned() else {
+        state.info("no note selected");
+        return Vec::new();
+    };
+    state.busy(if note.flagged {
+        "unflagging…"
+    } else {
+        "flagging…"
+    });
+    vec![Effect::FlagNote {
+        person_id: note.person_id,
+        note_id: note.id,
+        flagged: !note.flagged,
+    }]
+}
+
+fn update_help(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(Overlay::Help { scroll, .. }) = state.overlays.last_mut() {
+        match action {
+            Action::MoveDown => *scroll = scroll.saturating_add(1),
+            Action::MoveUp => *scroll = scroll.saturating_sub(1),
+            Action::Back | Action::Help | Action::Cancel => {
+                state.overlays.pop();
+            }
+            _ => {}
+        }
+    }
+    Vec::new()
+}
+
+fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = state.overlays.last().cloned() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Confirm => {
+            state.overlays.pop();
+            match confirm.on_yes {
+                Pending::DeletePerson { id, name } => {
+                    state.busy(format!("deleting {name}…"));
+                    vec![Effect::DeletePerson { id }]
+                }
+                Pending::ArchivePerson { id, archive } => {
+                    state.busy(if archive {
+                        "archiving…"
+                    } else {
+                        "unarchiving…"
+                    });
+                    vec![Effect::ArchivePerson { id, archive }]
+                }
+                Pending::DeleteNote { person_id, note_id } => {
+                    state.busy("deleting note…");
+                    vec![Effect::DeleteNote { person_id, note_id }]
+                }
+                Pending::DiscardForm | Pending::DiscardEditor => {
+                    state.overlays.pop();
+                    state.info("changes discarded");
+                    vec![Effect::ClearDraft]
+                }
+                Pending::RestoreDraft(draft) => restore_draft(state, draft),
+            }
+        }
+        Action::Deny | Action::Cancel | Action::Back => {
+            state.overlays.pop();
+            if let Pending::RestoreDraft(_) = confirm.on_yes {
+                state.info("draft discarded");
+                return vec![Effect::ClearDraft];
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn restore_draft(state: &mut State, draft: Draft) -> Vec<Effect> {
+    let base = draft
+        .note_id
+        .as_ref()
+        .and_then(|id| state.detail.notes.iter().find(|n| &n.id == id).cloned())
+        .or_else(|| {
+            draft.note_id.as_ref().map(|id| crate::model::Note {
+                id: id.clone(),
+                person_id: draft.person_id.clone(),
+                ..Default::default()
+            })
+        });
+    let editor = NoteEditor::from_draft(&draft, base, state.caps.note_titles);
+    state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
+    state.info(format!(
+        "restored your unsaved note for {}",
+        draft.person_name
+    ));
+    Vec::new()
+}
+
+fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let n = form.fields.len();
+    match action {
+        Action::NextField => form.focused = (form.focused + 1) % n,
+        Action::PrevField => form.focused = (form.focused + n - 1) % n,
+        Action::Save => {
+            if form.saving {
+                return Vec::new();
+            }
+            let edited = form.to_person();
+            form.errors = validate_person(&edited);
+            if !form.errors.is_empty() {
+                let count = form.errors.len();
+                state.error(format!("{count} problem(s) — fix the fields marked in red"));
+                return Vec::new();
+            }
+            form.saving = true;
+            let base = (form.kind == FormKind::Edit).then(|| form.base.clone());
+            state.busy("saving…");
+            return vec![Effect::SavePerson { base, edited }];
+        }
+        Action::Cancel => {
+            if form.is_dirty() {
+                state.overlays.push(Overlay::Confirm(Confirm {
+                    question: "Discard your changes to this person?".into(),
+                    on_yes: Pending::DiscardForm,
+                }));
+            } else {
+                state.overlays.pop();
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Overlay::NoteEditor(ed)) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let order: &[EditorFocus] = if ed.has_title {
+        &[EditorFocus::Title, EditorFocus::Category, EditorFocus::Body]
+    } else {
+        &[EditorFocus::Body]
+    };
+    let at = order.iter().position(|f| *f == ed.focus).unwrap_or(0);
+    match action {
+        Action::NextField => ed.focus = order[(at + 1) % order.len()],
+        Action::PrevField => ed.focus = order[(at + order.len() - 1) % order.len()],
+        Action::Save => {
+            if ed.saving {
+                return Vec::new();
+            }
+            let note = ed.to_note();
+            if note.text.trim().is_empty() && note.title.is_empty() {
+                ed.error = Some("the note is empty".into());
+                return Vec::new();
+            }
+            ed.saving = true;
+            ed.error = None;
+            let person_id = ed.person_id.clone();
+            state.busy("saving note…");
+            return vec![Effect::SaveNote { person_id, note }];
+        }
+        Action::Cancel => {
+            if ed.is_dirty() {
+                state.overlays.push(Overlay::Confirm(Confirm {
+                    question: "Discard this note?".into(),
+                    on_yes: Pending::DiscardEditor,
+                }));
+            } else {
+                state.overlays.pop();
+                return vec![Effect::ClearDraft];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn update_review(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Review(review)) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let n = review.items.len();
+    match action {
+        Action::MoveDown => review.selected = (review.selected + 1).min(n.saturating_sub(1)),
+        Action::MoveUp => review.selected = review.selected.saturating_sub(1),
+        Action::Accept | Action::Reject => {
+            if let Some(item) = review.items.get_mut(review.selected) {
+                item.1 = Some(action == Action::Accept);
+                review.selected = (review.selected + 1).min(n.saturating_sub(1));
+            }
+        }
+        Action::Apply => {
+            let mut edited = review.person.clone();
+            let accepted: Vec<_> = review
+                .items
+                .iter()
+                .filter(|(_, d)| *d == Some(true))
+                .map(|(p, _)| p.clone())
+                .collect();
+            let base = review.person.clone();
+            state.overlays.pop();
+            if accepted.is_empty() {
+                state.info("nothing accepted; no changes");
+                return Vec::new();
+            }
+            for p in &accepted {
+                apply_proposal(&mut edited, p);
+            }
+            state.busy(format!("saving {} accepted change(s)…", accepted.len()));
+            return vec![Effect::SavePerson {
+                base: Some(base),
+                edited: edited.normalize(),
+            }];
+        }
+        Action::Cancel | Action::Back => {
+            state.overlays.pop();
+            state.info("enrichment dismissed; nothing changed");
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Apply the result of background work.
+pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::PeopleLoaded(Ok(people)) => {
+            let n = people.len();
+            state.people.set_people(people);
+            state.people.scroll_to_selection(state.list_rows());
+            if state.status.message.is_empty()
+                || state.status.kind != super::state::StatusKind::Error
+            {
+                state.info(format!("{n} people"));
+            }
+            select_changed(state)
+        }
+        Msg::PeopleLoaded(Err(e)) => {
+            state.error(format!("could not load people: {e}"));
+            Vec::new()
+        }
+        Msg::DetailLoaded {
+            request,
+            id,
+            result,
+        } => {
+            if request != state.detail.request {
+                return Vec::new(); // a newer selection won
+            }
+            state.detail.loading = None;
+            match result {
+                Ok((person, notes)) => {
+                    if state.detail.person.as_ref().map(|p| &p.id) != Some(&id) {
+                        state.detail.note_selected = 0;
+                    }
+                    state.detail.person = Some(person);
+                    state.detail.notes = notes;
+                    state.detail.note_selected = state
+                        .detail
+                        .note_selected
+                        .min(state.detail.notes.len().saturating_sub(1));
+                }
+                Err(e) => {
+                    state.detail.person = None;
+                    state.detail.notes.clear();
+                    state.error(format!("could not load {id}: {e}"));
+                }
+            }
+            Vec::new()
+        }
+        Msg::PersonSaved(result) => person_saved(state, result),
+        Msg::PersonDeleted { id, result } => match result {
+            Ok(()) => {
+                state.people.remove(&id);
+                state.focus = Focus::List;
+                state.info("deleted");
+                state.detail.person = None;
+                select_changed(state)
+            }
+            Err(e) => {
+                state.error(format!("delete failed: {e}"));
+                Vec::new()
+            }
+        },
+        Msg::NoteSaved(result) => note_saved(state, result),
+        Msg::NoteDeleted { note_id, result } => match result {
+            Ok(()) => {
+                state.detail.notes.retain(|n| n.id != note_id);
+                state.detail.note_selected = state
+                    .detail
+                    .note_selected
+                    .min(state.detail.notes.len().saturating_sub(1));
+                state.info("note deleted");
+                Vec::new()
+            }
+            Err(e) => {
+                state.error(format!("could not delete the note: {e}"));
+                Vec::new()
+            }
+        },
+        Msg::EnrichReady { person_id, result } => enrich_ready(state, &person_id, result),
+        Msg::Copied { what, result } => {
+            match result {
+                Ok(()) => state.info(format!("copied {what} to the clipboard")),
+                Err(e) => state.error(format!("could not copy: {e}")),
+            }
+            Vec::new()
+        }
+        Msg::DraftFound(draft) => {
+            state.overlays.push(Overlay::Confirm(Confirm {
+                question: format!(
+                    "You have an unsaved note for {} ({} chars). Restore it?",
+                    draft.person_name,
+                    draft.text.chars().count()
+                ),
+                on_yes: Pending::RestoreDraft(draft),
+            }));
+            Vec::new()
+        }
+        Msg::Status(s) => {
+            state.info(s);
+            Vec::new()
+        }
+    }
+}
+
+fn person_saved(
+    state: &mut State,
+    result: Result<crate::model::Person, BackendError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(person) => {
+            if matches!(state.overlays.last(), Some(Overlay::PersonForm(_))) {
+                state.overlays.pop();
+            }
+            state.info(format!("saved {}", person.full_name()));
+            state.people.upsert(PersonSummary::from_person(&person));
+            state.people.scroll_to_selection(state.list_rows());
+            state.detail.person = Some(person);
+            state.detail.loading = None;
+            Vec::new()
+        }
+        Err(e) => {
+            let message = e.to_string();
+            if let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() {
+                form.saving = false;
+                if let BackendError::Validation(violations) = e {
+                    // Show the server's words next to the fields they name.
+                    form.errors = violations;
+                }
+            }
+            state.error(format!("not saved: {message}"));
+            Vec::new()
+        }
+    }
+}
+
+fn note_saved(state: &mut State, result: Result<crate::model::Note, BackendError>) -> Vec<Effect> {
+    match result {
+        Ok(note) => {
+            let mut effects = Vec::new();
+            if matches!(state.overlays.last(), Some(Overlay::NoteEditor(_))) {
+                state.overlays.pop();
+                effects.push(Effect::ClearDraft);
+            }
+            if state
+                .detail
+                .person
+                .as_ref()
+                .is_some_and(|p| p.id == note.person_id)
+            {
+                let id = note.id.clone();
+                state.detail.notes.retain(|n| n.id != note.id);
+                state.detail.notes.push(note);
+                crate::model::sort_notes(&mut state.detail.notes);
+                state.detail.note_selected = state
+                    .detail
+                    .notes
+                    .iter()
+                    .position(|n| n.id == id)
+                    .unwrap_or(0);
+            }
+            state.info("note saved");
+            effects
+        }
+        Err(e) => {
+            if let Some(Overlay::NoteEditor(ed)) = state.overlays.last_mut() {
+                ed.saving = false;
+                ed.error = Some(e.to_string());
+            }
+            state.error(format!("note not saved (your text is kept): {e}"));
+            Vec::new()
+        }
+    }
+}
+
+fn enrich_ready(
+    state: &mut State,
+    person_id: &str,
+    result: Result<EnrichOutcome, BackendError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(EnrichOutcome::Proposals(props)) if props.is_empty() => {
+            state.info("nothing to enrich: every derivable field is already filled");
+        }
+        Ok(EnrichOutcome::Proposals(props)) => {
+            let Some(person) = state.detail.person.clone().filter(|p| p.id == person_id) else {
+                return Vec::new();
+            };
+            let n = props.len();
+            state.overlays.push(Overlay::Review(Review {
+                person,
+                items: props.into_iter().map(|p| (p, None)).collect(),
+                selected: 0,
+            }));
+            state.info(format!(
+                "{n} proposal(s): a accepts, r rejects, Enter applies"
+            ));
+        }
+        Ok(EnrichOutcome::Changed { person, changed }) => {
+            state.info(if changed.is_empty() {
+                "enrichment finished: nothing changed".to_string()
+            } else {
+                format!("enriched: {}", changed.join(", "))
+            });
+            state.people.upsert(PersonSummary::from_person(&person));
+            state.detail.person = Some(person);
+        }
+        Err(e) => state.error(format!("enrich failed: {e}")),
+    }
+    Vec::new()
+}
