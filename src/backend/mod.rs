@@ -3,7 +3,11 @@
 //! Adapters translate between a CRM's wire format and [`crate::model`]; they
 //! never cache (that is the client's job) and never touch the UI.
 
+pub mod http;
+pub mod introzy;
 pub mod local;
+pub mod rogerroger;
+pub mod rhythm;
 
 use crate::model::{Capabilities, Note, NoteId, Person, PersonId, Violation};
 use async_trait::async_trait;
@@ -103,7 +107,10 @@ pub enum EnrichOutcome {
     /// Proposals for the user to accept or reject.
     Proposals(Vec<FieldProposal>),
     /// The server finished a job; these fields changed.
-    Changed { person: Person, changed: Vec<String> },
+    Changed {
+        person: Person,
+        changed: Vec<String>,
+    },
 }
 
 #[async_trait]
