@@ -43,7 +43,11 @@ fn clean(text: &str, single_line: bool) -> String {
     } else {
         MAX_FIELD_CHARS * 8
     };
-    let mut out = String::with_capacity(text.len().min(limit + 4));
+    clean_with_limit(text, single_line, limit)
+}
+
+fn clean_with_limit(text: &str, single_line: bool, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit.saturating_add(4)));
     let mut chars = text.chars().peekable();
     let mut count = 0;
     while let Some(c) = chars.next() {
@@ -115,6 +119,15 @@ fn skip_string(chars: &mut Chars<'_>) {
             _ => {}
         }
     }
+}
+
+/// Controls and escape sequences removed, line breaks kept, no length cap:
+/// for text loaded into an editor, where cutting it would lose data.
+pub fn strip_controls(text: &str) -> String {
+    if text.chars().all(|c| c == '\n' || is_safe(c)) {
+        return text.to_string();
+    }
+    clean_with_limit(text, false, usize::MAX)
 }
 
 /// True when `text` holds nothing [`for_display`] would change. Tests use it

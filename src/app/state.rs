@@ -368,6 +368,9 @@ impl NoteEditor {
     }
 
     fn set_text(&mut self, text: &str) {
+        // The textarea draws its text as is, so hostile note text is cleaned
+        // on the way in (without the display length cap: that would lose text).
+        let text = crate::sanitize::strip_controls(text);
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         self.body = TextArea::new(lines);
         self.body.move_cursor(ratatui_textarea::CursorMove::Bottom);

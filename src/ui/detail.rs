@@ -1,0 +1,169 @@
+//! The detail pane: every non-empty field of the selected person, grouped,
+//! then their notes (flagged first, newest first).
+
+use super::text::clean;
+use super::theme::Theme;
+use crate::app::state::{Focus, State};
+use crate::model::Person;
+use crate::sanitize::for_display_multiline;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+fn field(lines: &mut Vec<Line<'static>>, theme: Theme, label: &str, value: &str) {
+    if value.trim().is_empty() {
+        return;
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {label:<13}"), theme.label()),
+        Span::raw(clean(value)),
+    ]));
+}
+
+fn section(lines: &mut Vec<Line<'static>>, theme: Theme, title: &str, body: Vec<Line<'static>>) {
+    if body.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(title.to_string(), theme.heading()));
+    lines.extend(body);
+}
+
+/// "2024-01-15T10:30:00.000Z" -> "2024-01-15 10:30"; unparseable text as is.
+pub fn short_time(ts: &str) -> String {
+    match ts.parse::<jiff::Timestamp>() {
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => ts.to_string(),
+    }
+}
+
+fn person_lines(p: &Person, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut body = Vec::new();
+    field(&mut body, theme, "Name", &p.full_name());
+    field(&mut body, theme, "Initials", &p.initials);
+    section(&mut out, theme, "Identity", body);
+
+    let mut body = Vec::new();
+    for (i, e) in p.emails.iter().enumerate() {
+        field(&mut body, theme, if i == 0 { "Email" } else { "" }, e);
+    }
+    for (i, ph) in p.phones.iter().enumerate() {
+        let v = if ph.kind.is_empty() {
+            ph.number.clone()
+        } else {
+            format!("{} ({})", ph.number, ph.kind)
+        };
+        field(&mut body, theme, if i == 0 { "Phone" } else { "" }, &v);
+    }
+    field(&mut body, theme, "LinkedIn", &p.linkedin);
+    section(&mut out, theme, "Contact", body);
+
+    let mut body = Vec::new();
+    field(&mut body, theme, "Company", &p.company);
+    field(&mut body, theme, "Job title", &p.job_title);
+    field(&mut body, theme, "Owner", &p.owner);
+    section(&mut out, theme, "Organization", body);
+
+    let mut body = Vec::new();
+    field(&mut body, theme, "Address", &p.address.one_line());
+    section(&mut out, theme, "Address", body);
+
+    if !p.tags.is_empty() {
+        let mut spans = vec![Span::raw("  ")];
+        for t in &p.tags {
+            spans.push(Span::styled(format!("#{} ", clean(t)), theme.tag()));
+        }
+        section(&mut out, theme, "Tags", vec![Line::from(spans)]);
+    }
+
+    let mut body = Vec::new();
+    for (k, v) in &p.custom_fields {
+        let v = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        field(&mut body, theme, k, &v);
+    }
+    section(&mut out, theme, "Custom fields", body);
+
+    let mut body = Vec::new();
+    if p.archived {
+        body.push(Line::styled("  archived", theme.dim()));
+    }
+    field(&mut body, theme, "Created", &short_time(p.created_at.as_deref().unwrap_or("")));
+    field(&mut body, theme, "Updated", &short_time(p.updated_at.as_deref().unwrap_or("")));
+    section(&mut out, theme, "Timestamps", body);
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let focused = state.focus == Focus::Detail && state.overlays.is_empty();
+    let detail = &state.detail;
+    let title = match &detail.person {
+        Some(p) => format!(" {} ", clean(&p.full_name())),
+        None => " Details ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focused_border() } else { theme.border() })
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(person) = &detail.person else {
+        let msg = if detail.loading.is_some() { "loading…" } else { "no person selected" };
+        frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        return;
+    };
+    let mut lines = person_lines(person, theme);
+    lines.push(Line::raw(""));
+    let caps = &state.caps;
+    lines.push(Line::styled(
+        format!("Notes ({})", detail.notes.len()),
+        theme.heading(),
+    ));
+    if !caps.notes {
+        lines.push(Line::styled(format!("  {} has no notes", state.workspace.backend), theme.dim()));
+    } else if detail.notes.is_empty() {
+        lines.push(Line::styled("  no notes — n adds one", theme.dim()));
+    }
+    let mut selected_line = 0;
+    for (i, note) in detail.notes.iter().enumerate() {
+        let selected = focused && i == detail.note_selected;
+        if selected {
+            selected_line = lines.len();
+        }
+        let mut head = vec![Span::raw(if selected { "▶ " } else { "  " })];
+        if note.flagged {
+            head.push(Span::styled("⚑ ", theme.flag()));
+        }
+        let title = if note.title.is_empty() { "(untitled)".to_string() } else { clean(&note.title) };
+        head.push(Span::styled(title, theme.label().add_modifier(ratatui::style::Modifier::BOLD)));
+        let mut meta = short_time(note.created_at.as_deref().unwrap_or(""));
+        if !note.category.is_empty() {
+            meta = format!("{meta} · {}", clean(&note.category));
+        }
+        if !note.author.is_empty() {
+            meta = format!("{meta} · {}", clean(&note.author));
+        }
+        head.push(Span::styled(format!("  {meta}"), theme.dim()));
+        let head = Line::from(head);
+        lines.push(if selected { head.style(theme.selected()) } else { head });
+        for text_line in for_display_multiline(&note.text).lines().take(6) {
+            lines.push(Line::raw(format!("    {text_line}")));
+        }
+    }
+    // Keep the selected note on screen: scroll just enough.
+    let height = inner.height as usize;
+    let scroll = if selected_line + 3 > height { selected_line + 3 - height } else { 0 };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll.min(u16::MAX as usize) as u16, 0)),
+        inner,
+    );
+}

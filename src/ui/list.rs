@@ -1,0 +1,78 @@
+//! The people list pane: name, company and primary email per row; only the
+//! rows on screen are built.
+
+use super::text::{clean, marked, pad};
+use super::theme::Theme;
+use crate::app::state::{Focus, State};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let people = &state.people;
+    let focused = state.focus == Focus::List && state.overlays.is_empty();
+    let title = format!(
+        " People {}/{} · by {} ",
+        people.visible.len(),
+        people.all.len(),
+        people.sort.label()
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focused_border() } else { theme.border() })
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    if !people.loaded {
+        frame.render_widget(Paragraph::new("loading people…").style(theme.dim()), inner);
+        return;
+    }
+    if people.visible.is_empty() {
+        let msg = if people.all.is_empty() {
+            "no people yet — press a to add one"
+        } else {
+            "no matches — Esc clears the filter"
+        };
+        frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    // marker, name, company, email
+    let marker_w = 2;
+    let rest = width.saturating_sub(marker_w);
+    let (name_w, company_w) = if rest >= 60 {
+        (rest * 2 / 5, rest / 4)
+    } else {
+        (rest / 2, rest / 4)
+    };
+    let email_w = rest.saturating_sub(name_w + company_w);
+    let rows = inner.height as usize;
+    let start = people.offset.min(people.visible.len().saturating_sub(1));
+    let lines: Vec<Line> = people.visible[start..]
+        .iter()
+        .take(rows)
+        .enumerate()
+        .map(|(row, &idx)| {
+            let p = &people.all[idx];
+            let selected = start + row == people.selected;
+            let base = if p.archived { theme.dim() } else { Default::default() };
+            let mark = theme.match_char();
+            let name = pad(&clean(&p.display_name), name_w.saturating_sub(1));
+            let company = pad(&clean(&p.company), company_w.saturating_sub(1));
+            let email = pad(&clean(p.primary_email()), email_w);
+            let mut spans = vec![Span::styled(if p.archived { "⊘ " } else { "  " }, base)];
+            spans.extend(marked(name.clone(), &people.highlights(&name), base, mark));
+            spans.push(Span::raw(" "));
+            spans.extend(marked(company.clone(), &people.highlights(&company), base.patch(theme.dim()), mark));
+            spans.push(Span::raw(" "));
+            spans.extend(marked(email.clone(), &people.highlights(&email), base, mark));
+            let line = Line::from(spans);
+            if selected { line.style(theme.selected()) } else { line }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

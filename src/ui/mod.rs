@@ -1,0 +1,88 @@
+//! Rendering: `draw(frame, &State)`. Reads state, never changes it, never
+//! does I/O. One file per pane or popup.
+
+pub mod detail;
+pub mod help;
+pub mod list;
+pub mod note_editor;
+pub mod person_form;
+pub mod popups;
+pub mod search_bar;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+use crate::app::state::{Focus, Overlay, State};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use theme::Theme;
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let theme = Theme { color: state.color };
+    let [main, status_area, footer] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+
+    let (list_area, detail_area) = if state.two_panes() {
+        let [l, d] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main);
+        (Some(l), Some(d))
+    } else if state.focus == Focus::Detail {
+        (None, Some(main))
+    } else {
+        (Some(main), None)
+    };
+    if let Some(area) = list_area {
+        let area = if state.search_bar_visible() {
+            let [bar, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+            search_bar::draw(frame, bar, state, theme);
+            rest
+        } else {
+            area
+        };
+        list::draw(frame, area, state, theme);
+    }
+    if let Some(area) = detail_area {
+        detail::draw(frame, area, state, theme);
+    }
+    status::draw_status(frame, status_area, state, theme);
+    status::draw_footer(frame, footer, state, theme);
+
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Help { scroll, mode } => {
+                let area = centered(main, 84, main.height.saturating_sub(2).max(10));
+                help::draw(frame, area, state, *mode, *scroll, theme);
+            }
+            Overlay::Confirm(c) => popups::draw_confirm(frame, centered(main, 60, 6), c, theme),
+            Overlay::PersonForm(form) => {
+                let area = centered(main, 90, main.height);
+                person_form::draw(frame, area, form, theme);
+            }
+            Overlay::NoteEditor(ed) => {
+                let area = centered(main, 90, main.height);
+                note_editor::draw(frame, area, ed, theme);
+            }
+            Overlay::Review(r) => {
+                let h = (r.items.len() as u16 + 4).min(main.height);
+                popups::draw_review(frame, centered(main, 80, h), r, theme);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Small overlays: confirmation and enrichment review.
+
+use super::text::{clean, fit};
+use super::theme::Theme;
+use crate::app::state::{Confirm, Review};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focused_border())
+        .title(" Confirm ");
+    let lines = vec![
+        Line::raw(clean(&confirm.question)),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" yes   "),
+            Span::styled("n", theme.key()),
+            Span::raw(" no"),
+        ]),
+    ];
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+}
+
+pub fn draw_review(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focused_border())
+        .title(format!(" Enrich {} ", clean(&review.person.full_name())));
+    let inner_w = area.width.saturating_sub(4) as usize;
+    let mut lines = vec![Line::styled(
+        "Nothing changes until you accept it. a accept · r reject · Enter apply · Esc cancel",
+        theme.dim(),
+    )];
+    lines.push(Line::raw(""));
+    for (i, (proposal, decision)) in review.items.iter().enumerate() {
+        let mark = match decision {
+            Some(true) => Span::styled("[✓] ", theme.key()),
+            Some(false) => Span::styled("[✗] ", theme.error()),
+            None => Span::raw("[ ] "),
+        };
+        let current = if proposal.current.is_empty() {
+            "(empty)".to_string()
+        } else {
+            clean(&proposal.current)
+        };
+        let text = fit(
+            &format!("{}: {} → {}", proposal.field, current, clean(&proposal.proposed)),
+            inner_w.saturating_sub(4),
+        );
+        let line = Line::from(vec![mark, Span::raw(text)]);
+        lines.push(if i == review.selected { line.style(theme.selected()) } else { line });
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,121 @@
+//! The status line (workspace, message, counts) and the footer of key hints,
+//! both generated from state and the live keymap.
+
+use super::text::{clean, fit};
+use super::theme::Theme;
+use crate::app::action::Action;
+use crate::app::keymap::KeyMode;
+use crate::app::state::{State, StatusKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn workspace_label(state: &State) -> String {
+    let ws = &state.workspace;
+    if ws.is_demo {
+        "demo workspace".to_string()
+    } else {
+        format!("{} · {}", ws.profile, ws.backend)
+    }
+}
+
+pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let label = format!(" {} ", workspace_label(state));
+    let style = match state.status.kind {
+        StatusKind::Info => Default::default(),
+        StatusKind::Busy => theme.busy(),
+        StatusKind::Error => theme.error(),
+    };
+    let room = (area.width as usize).saturating_sub(label.chars().count() + 2);
+    let message = fit(&clean(&state.status.message), room);
+    let line = Line::from(vec![
+        Span::styled(label, theme.selected()),
+        Span::raw(" "),
+        Span::styled(message, style),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The actions worth a hint in each mode, most useful first.
+fn hint_actions(mode: KeyMode) -> &'static [Action] {
+    match mode {
+        KeyMode::Normal => &[
+            Action::Search,
+            Action::OpenDetail,
+            Action::EditPerson,
+            Action::AddPerson,
+            Action::AddNote,
+            Action::CycleSort,
+            Action::Enrich,
+            Action::Help,
+            Action::Quit,
+        ],
+        KeyMode::Detail => &[
+            Action::Back,
+            Action::AddNote,
+            Action::EditNote,
+            Action::FlagNote,
+            Action::DeleteNote,
+            Action::Help,
+        ],
+        KeyMode::Search => &[Action::SearchAccept, Action::SearchCancel, Action::MoveDown],
+        KeyMode::Editor => &[Action::Save, Action::NextField, Action::Cancel],
+        KeyMode::Form => &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel],
+        KeyMode::Confirm => &[Action::Confirm, Action::Deny],
+        KeyMode::Review => &[Action::Accept, Action::Reject, Action::Apply, Action::Cancel],
+        KeyMode::Help => &[Action::MoveDown, Action::Back],
+    }
+}
+
+/// Short words for hints, so they fit in 80 columns.
+fn hint_word(action: Action) -> &'static str {
+    match action {
+        Action::Search => "search",
+        Action::OpenDetail => "open",
+        Action::EditPerson => "edit",
+        Action::AddPerson => "add",
+        Action::AddNote => "note",
+        Action::CycleSort => "sort",
+        Action::Enrich => "enrich",
+        Action::Help => "help",
+        Action::Quit => "quit",
+        Action::Back => "back",
+        Action::EditNote => "edit note",
+        Action::FlagNote => "flag",
+        Action::DeleteNote => "delete",
+        Action::SearchAccept => "keep filter",
+        Action::SearchCancel => "clear",
+        Action::MoveDown => "down",
+        Action::Save => "save",
+        Action::NextField => "next field",
+        Action::PrevField => "prev field",
+        Action::Cancel => "cancel",
+        Action::Confirm => "yes",
+        Action::Deny => "no",
+        Action::Accept => "accept",
+        Action::Reject => "reject",
+        Action::Apply => "apply",
+        other => other.name(),
+    }
+}
+
+pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    let mode = state.key_mode();
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for &action in hint_actions(mode) {
+        let Some(key) = state.keymap.key_for(mode, action) else {
+            continue;
+        };
+        let word = hint_word(action);
+        let len = key.chars().count() + word.len() + 3;
+        if used + len > area.width as usize {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(format!(" {key}"), theme.key()));
+        spans.push(Span::styled(format!(" {word} "), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
