@@ -248,7 +248,8 @@ async fn token(State(state): State<AppState>, body: String) -> Response {
     let lifetime = {
         let mut data = state.lock();
         let lifetime = data.token_lifetime;
-        data.tokens.insert(access.clone(), Instant::now() + lifetime);
+        data.tokens
+            .insert(access.clone(), Instant::now() + lifetime);
         lifetime
     };
     ok(json!({"access_token": access, "token_type": "Bearer",
@@ -287,7 +288,12 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn auth(State(state): State<AppState>, headers: HeaderMap, req: Request, next: Next) -> Response {
+async fn auth(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -326,7 +332,11 @@ fn json_object(body: &str) -> Result<Map<String, Value>, Response> {
 }
 
 fn validate_contact(c: &Map<String, Value>) -> Result<(), Response> {
-    let has = |k: &str| c.get(k).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
+    let has = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty())
+    };
     if !has("first_name") && !has("last_name") {
         return Err(fail(
             StatusCode::BAD_REQUEST,
@@ -525,7 +535,10 @@ async fn search(
         },
     };
     let sizes = data.scan_sizes.clone();
-    let scan = sizes.get(data.page_no % sizes.len().max(1)).copied().unwrap_or(25);
+    let scan = sizes
+        .get(data.page_no % sizes.len().max(1))
+        .copied()
+        .unwrap_or(25);
     data.page_no += 1;
     let mut remaining = data.contacts.iter().filter(|(id, _)| match &start {
         Some(s) => id.as_str() > s.as_str(),
@@ -541,9 +554,9 @@ async fn search(
     let last_key = match scanned.last() {
         Some((id, _)) if more => Some(json!({"tenant": TENANT, "id": id}).to_string()),
         // An empty scan (size 0) keeps the caller's position.
-        None if more => start.map(|s| json!({"tenant": TENANT, "id": s}).to_string()).or(Some(
-            json!({"tenant": TENANT, "id": ""}).to_string(),
-        )),
+        None if more => start
+            .map(|s| json!({"tenant": TENANT, "id": s}).to_string())
+            .or(Some(json!({"tenant": TENANT, "id": ""}).to_string())),
         _ => None,
     };
     let mut out = Map::new();
@@ -573,7 +586,11 @@ async fn merge(
     let sources: Vec<String> = req
         .get("source_ids")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if sources.is_empty() || sources.contains(&id) {
         return fail(
