@@ -4,10 +4,15 @@
 
 pub mod app;
 pub mod backend;
+pub mod client;
 pub mod config;
+pub mod drafts;
 pub mod enrich;
 pub mod fake_data;
 pub mod model;
 pub mod sanitize;
 pub mod search;
 pub mod store;
+pub mod terminal;
+pub mod ui;
+pub mod workspace;

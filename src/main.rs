@@ -1,1 +1,125 @@
-fn main() {}
+//! rolo's entry point: parse arguments, open the workspace, run the TUI.
+
+use clap::Parser;
+use rolo::app::state::State;
+use rolo::drafts::DraftStore;
+use rolo::workspace::{OpenOptions, open};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A keyboard-driven terminal contact manager for CRMs.
+#[derive(Debug, Parser)]
+#[command(name = "rolo", version, about)]
+struct Args {
+    /// Profile from the config file (default: the config's default_profile, else the demo workspace).
+    #[arg(long, env = "ROLO_PROFILE", global = true)]
+    profile: Option<String>,
+    /// Config file to read instead of ~/.config/rolo/config.toml.
+    #[arg(long, env = "ROLO_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Open this local SQLite database instead of a profile.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Load every person into the list model, print the timing, and exit
+    /// (for measuring start-up time and memory without a terminal).
+    #[arg(long, hide = true)]
+    load_only: bool,
+}
+
+fn init_logging(dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(dir).ok()?;
+    let file = tracing_appender::rolling::never(dir, "rolo.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ROLO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let opts = OpenOptions {
+        profile: args.profile.clone(),
+        config_file: args.config.clone(),
+        database: args.db.clone(),
+    };
+    let opened = match open(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("rolo: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let _log = init_logging(&opened.dirs.state);
+    tracing::info!(profile = %opened.workspace.profile, backend = %opened.workspace.backend, "starting");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rolo: cannot start the async runtime: {e}");
+            return ExitCode::from(71);
+        }
+    };
+    if args.load_only {
+        return runtime.block_on(load_only(opened.client));
+    }
+    runtime.block_on(run_tui(opened))
+}
+
+async fn load_only(client: rolo::client::Client) -> ExitCode {
+    let started = std::time::Instant::now();
+    match client.load_summaries().await {
+        Ok(people) => {
+            let mut view = rolo::app::people::PeopleView::default();
+            view.set_people(people);
+            println!(
+                "loaded {} people into the list model in {:.1} ms",
+                view.all.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rolo: {e}");
+            ExitCode::from(74)
+        }
+    }
+}
+
+async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
+    let mut state = State::new(
+        opened.workspace,
+        opened.client.capabilities(),
+        Arc::new(opened.config.keymap.clone()),
+    );
+    state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    state.busy("loading people…");
+    let drafts = DraftStore::new(opened.dirs.drafts_dir());
+    let mut terminal = match rolo::terminal::enter() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("rolo: cannot use this terminal: {e}");
+            return ExitCode::from(74);
+        }
+    };
+    let result = rolo::app::event_loop::run(&mut terminal, state, opened.client, drafts).await;
+    rolo::terminal::restore();
+    match result {
+        Ok(exit) => {
+            tracing::info!(?exit, "stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rolo: terminal error: {e}");
+            ExitCode::from(74)
+        }
+    }
+}

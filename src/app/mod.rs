@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod effect;
+pub mod event_loop;
 pub mod input;
 pub mod keymap;
 pub mod people;

@@ -1,0 +1,214 @@
+//! The one async loop: terminal events, results of background work and
+//! signals in; draw once per batch of changes.
+
+use super::effect::{Effect, Msg};
+use super::state::State;
+use super::update::{Input, handle};
+use crate::client::Client;
+use crate::drafts::DraftStore;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend as TermBackend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal(&'static str),
+}
+
+/// Runs effects as tasks whose results come back as messages.
+struct Runner {
+    client: Client,
+    tx: mpsc::UnboundedSender<Msg>,
+    drafts: watch::Sender<Option<super::state::Draft>>,
+    draft_store: DraftStore,
+}
+
+impl Runner {
+    fn run(&self, effect: Effect) -> bool {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        macro_rules! spawn {
+            ($body:expr) => {{
+                tokio::spawn(async move {
+                    let msg = $body.await;
+                    let _ = tx.send(msg);
+                });
+            }};
+        }
+        match effect {
+            Effect::Quit => return false,
+            Effect::LoadPeople => {
+                spawn!(async move { Msg::PeopleLoaded(client.load_summaries().await) })
+            }
+            Effect::LoadDetail { request, id } => spawn!(async move {
+                let result = client.load_detail(&id).await;
+                Msg::DetailLoaded {
+                    request,
+                    id,
+                    result,
+                }
+            }),
+            Effect::SavePerson { base, edited } => {
+                spawn!(
+                    async move { Msg::PersonSaved(client.save_person(base.as_ref(), &edited).await) }
+                )
+            }
+            Effect::ArchivePerson { id, archive } => {
+                spawn!(async move { Msg::PersonSaved(client.set_archived(&id, archive).await) })
+            }
+            Effect::DeletePerson { id } => spawn!(async move {
+                let result = client.delete_person(&id).await;
+                Msg::PersonDeleted { id, result }
+            }),
+            Effect::SaveNote { person_id, note } => {
+                spawn!(async move { Msg::NoteSaved(client.save_note(&person_id, &note).await) })
+            }
+            Effect::DeleteNote { person_id, note_id } => spawn!(async move {
+                let result = client.delete_note(&person_id, &note_id).await;
+                Msg::NoteDeleted { note_id, result }
+            }),
+            Effect::FlagNote {
+                person_id,
+                note_id,
+                flagged,
+            } => spawn!(async move {
+                Msg::NoteSaved(client.flag_note(&person_id, &note_id, flagged).await)
+            }),
+            Effect::Enrich { person } => spawn!(async move {
+                let result = client.enrich(&person).await;
+                Msg::EnrichReady {
+                    person_id: person.id.clone(),
+                    result,
+                }
+            }),
+            Effect::Copy { text, what } => {
+                let result = copy_osc52(&text);
+                let _ = tx.send(Msg::Copied { what, result });
+            }
+            Effect::SaveDraft(draft) => {
+                let _ = self.drafts.send(Some(draft));
+            }
+            Effect::ClearDraft => {
+                let _ = self.drafts.send(None);
+                let store = self.draft_store.clone();
+                tokio::task::spawn_blocking(move || store.clear());
+            }
+        }
+        true
+    }
+}
+
+/// OSC 52 puts text on the clipboard of the terminal the user sits at,
+/// through SSH and tmux, with no display server needed.
+fn copy_osc52(text: &str) -> Result<(), String> {
+    use crossterm::clipboard::CopyToClipboard;
+    crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text))
+        .map_err(|e| e.to_string())
+}
+
+/// Writes the newest draft; drafts written while a write runs coalesce.
+fn spawn_draft_writer(store: DraftStore) -> watch::Sender<Option<super::state::Draft>> {
+    let (tx, mut rx) = watch::channel(None);
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let draft = rx.borrow_and_update().clone();
+            if let Some(draft) = draft {
+                let store = store.clone();
+                let _ = tokio::task::spawn_blocking(move || store.save(&draft)).await;
+            }
+        }
+    });
+    tx
+}
+
+pub async fn run<B: TermBackend>(
+    terminal: &mut Terminal<B>,
+    mut state: State,
+    client: Client,
+    draft_store: DraftStore,
+) -> std::io::Result<Exit>
+where
+    std::io::Error: From<B::Error>,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let drafts = spawn_draft_writer(draft_store.clone());
+    let runner = Runner {
+        client,
+        tx: tx.clone(),
+        drafts,
+        draft_store: draft_store.clone(),
+    };
+
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    runner.run(Effect::LoadPeople);
+    {
+        let store = draft_store.clone();
+        let tx = tx.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Some(d) = store.load() {
+                let _ = tx.send(Msg::DraftFound(d));
+            }
+        });
+    }
+
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut dirty = true;
+    let mut batch = Vec::new();
+    loop {
+        if dirty {
+            terminal.draw(|f| crate::ui::draw(f, &state))?;
+            dirty = false;
+        }
+        let inputs: Vec<Input> = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => vec![Input::Key(k)],
+                Some(Ok(Event::Paste(p))) => vec![Input::Paste(p)],
+                Some(Ok(Event::Resize(w, h))) => vec![Input::Resize(w, h)],
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(Exit::Signal("input closed")),
+            },
+            n = rx.recv_many(&mut batch, 64) => {
+                if n == 0 { continue; }
+                batch.drain(..).map(Input::Msg).collect()
+            }
+            _ = sigterm.recv() => return finish(&runner, &state, Exit::Signal("SIGTERM")).await,
+            _ = sighup.recv() => return finish(&runner, &state, Exit::Signal("SIGHUP")).await,
+            _ = sigint.recv() => return finish(&runner, &state, Exit::Signal("SIGINT")).await,
+        };
+        for input in inputs {
+            for effect in handle(&mut state, input) {
+                if !runner.run(effect) {
+                    return finish(&runner, &state, Exit::Quit).await;
+                }
+            }
+        }
+        dirty = true;
+    }
+}
+
+/// Before leaving: make sure the editor's text is on disk.
+async fn finish(runner: &Runner, state: &State, exit: Exit) -> std::io::Result<Exit> {
+    if let Some(super::state::Overlay::NoteEditor(ed)) = state
+        .overlays
+        .iter()
+        .rev()
+        .find(|o| matches!(o, super::state::Overlay::NoteEditor(_)))
+        && ed.is_dirty()
+    {
+        let store = runner.draft_store.clone();
+        let draft = ed.draft();
+        let _ = tokio::task::spawn_blocking(move || store.save(&draft)).await;
+    }
+    Ok(exit)
+}
