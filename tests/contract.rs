@@ -1,0 +1,687 @@
+//! The backend contract: one set of scenarios, written once against
+//! `&dyn Backend`, run for every backend.
+//!
+//! ## Adding a backend (a few lines)
+//! 1. Put its fake server in `tests/support/fake_<name>.rs` and declare it
+//!    in `tests/support/mod.rs` (`pub mod fake_<name>;`). Use
+//!    `super::faults` for faults and the request log.
+//! 2. Below, write a harness struct holding the fake and the backend, with
+//!    an async `start()`. `impl Harness` for it (seed people, read a raw
+//!    stored record back, which raw keys every write changes, ...) and, for a
+//!    networked backend, `impl NetHarness` (paths for fault injection, a
+//!    backend with a wrong credential, a record only the server rejects).
+//! 3. Add `contract!(name, NameHarness::start());` and, if networked,
+//!    `network_contract!(name_net, NameHarness::start());` at the bottom.
+//!
+//! Keep scenarios fast: harness configs use millisecond backoffs and a
+//! generous client-side budget; a 429 scenario waits out `Retry-After: 1`.
+
+mod support;
+
+use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::local::LocalBackend;
+use rolo::backend::rogerroger::{self as rr, RogerRoger};
+use rolo::backend::{Backend, BackendError, ListQuery};
+use rolo::model::{Note, Person};
+use rolo::store::Store;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
+use support::faults::{Fault, Recorder};
+use support::{sample_people, sample_person};
+
+// ------------------------------------------------------------- harnesses ----
+
+/// How the scenarios reach one backend and the records behind it.
+pub trait Harness: Send + Sync {
+    fn backend(&self) -> &dyn Backend;
+    /// Store `people` behind the backend's back, adding fields the model
+    /// does not know. Returns their ids, in order.
+    fn seed(&self, people: &[Person]) -> Vec<String>;
+    /// The stored record exactly as the backend's source of truth holds it.
+    fn raw(&self, id: &str) -> Option<Value>;
+    fn count(&self) -> usize;
+    /// People per `list_page`.
+    fn page_size(&self) -> usize;
+    /// Raw keys any write may legitimately change (timestamps, versions).
+    fn volatile_keys(&self) -> &'static [&'static str];
+    /// Raw key holding the job title.
+    fn job_title_key(&self) -> &'static str;
+    /// The field name a missing family name is reported under.
+    fn family_name_field(&self) -> &'static str;
+    /// An id no record has.
+    fn missing_id(&self) -> String {
+        "00000000-0000-4000-8000-000000000000".into()
+    }
+}
+
+/// What networked backends add: the fake's request log and faults.
+pub trait NetHarness: Harness {
+    fn recorder(&self) -> &Recorder;
+    /// Request paths, as the fake sees them, for targeting faults.
+    fn list_path(&self) -> String;
+    fn create_path(&self) -> String;
+    fn person_path(&self, id: &str) -> String;
+    /// The same backend, authenticating with `credential` instead.
+    fn with_credential(&self, credential: &str) -> Box<dyn Backend>;
+    /// A person local validation accepts but the server refuses, and the
+    /// field the server names.
+    fn server_rejected(&self) -> (Person, &'static str);
+}
+
+fn test_http(base: &str, base_config: HttpConfig) -> HttpConfig {
+    HttpConfig {
+        backoff_base: Duration::from_millis(10),
+        backoff_max: Duration::from_millis(50),
+        request_timeout: Duration::from_secs(5),
+        // The real 20/minute budget would make the suite take minutes; keep
+        // the limiter in the path with a budget tests never exhaust.
+        rate_limit: Some(RateLimit {
+            requests: 1000,
+            per: Duration::from_secs(1),
+        }),
+        base_url: base.to_string(),
+        ..base_config
+    }
+}
+
+/// The embedded backend over a SQLite file in a temp dir.
+pub struct LocalHarness {
+    _dir: tempfile::TempDir,
+    store: Arc<Mutex<Store>>,
+    backend: LocalBackend,
+}
+
+impl LocalHarness {
+    pub async fn start() -> LocalHarness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("rolo.db")).expect("open store");
+        let store = Arc::new(Mutex::new(store));
+        LocalHarness {
+            backend: LocalBackend::new(store.clone()),
+            store,
+            _dir: dir,
+        }
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Harness for LocalHarness {
+    fn backend(&self) -> &dyn Backend {
+        &self.backend
+    }
+
+    fn seed(&self, people: &[Person]) -> Vec<String> {
+        let store = self.store();
+        people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut p = p.clone();
+                p.id = uuid::Uuid::new_v4().to_string();
+                // Seeded records are old ones. (Local versions are
+                // millisecond timestamps, so two writes within one
+                // millisecond would share a version; see the report.)
+                let then = format!("2024-01-{:02}T09:00:00.000Z", 1 + i % 28);
+                p.created_at = Some(then.clone());
+                p.updated_at = Some(then.clone());
+                p.version = Some(then);
+                p.extra.insert("legacyId".into(), json!(i));
+                p.extra
+                    .insert("importedFrom".into(), json!({"file": "old.vcf"}));
+                let p = p.normalize();
+                store.upsert_person(&p).expect("seed person");
+                p.id
+            })
+            .collect()
+    }
+
+    fn raw(&self, id: &str) -> Option<Value> {
+        let p = self.store().get_person(id).expect("read person")?;
+        Some(serde_json::to_value(p).expect("person to json"))
+    }
+
+    fn count(&self) -> usize {
+        self.store().count_people().expect("count")
+    }
+
+    fn page_size(&self) -> usize {
+        500
+    }
+
+    fn volatile_keys(&self) -> &'static [&'static str] {
+        &["updatedAt", "version"]
+    }
+
+    fn job_title_key(&self) -> &'static str {
+        "jobTitle"
+    }
+
+    fn family_name_field(&self) -> &'static str {
+        "familyName"
+    }
+}
+
+/// RogerRoger against its fake server.
+pub struct RogerRogerHarness {
+    fake: FakeRogerRoger,
+    backend: RogerRoger,
+}
+
+impl RogerRogerHarness {
+    pub async fn start() -> RogerRogerHarness {
+        let fake = FakeRogerRoger::start().await;
+        let backend = rr_backend(&fake, fake_rr::API_KEY);
+        RogerRogerHarness { fake, backend }
+    }
+}
+
+fn rr_backend(fake: &FakeRogerRoger, key: &str) -> RogerRoger {
+    let config = test_http(&fake.base_url, RogerRoger::default_config(&fake.base_url));
+    RogerRoger::new(config, SecretString::from(key)).expect("rogerroger backend")
+}
+
+impl Harness for RogerRogerHarness {
+    fn backend(&self) -> &dyn Backend {
+        &self.backend
+    }
+
+    fn seed(&self, people: &[Person]) -> Vec<String> {
+        people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut wire = rr::person_to_wire(p).expect("sample to wire");
+                // Fields rolo does not model, in the shapes the API uses.
+                let extra = json!({
+                    "customerId": format!("C-{i}"),
+                    "isTracked": i % 2 == 0,
+                    "dealSize": i * 100,
+                    "segments": ["/segments/3"],
+                    "integrationParticipants": ["https://example.com/crm"],
+                    "tags": [{"@id": "/tags/1", "@type": "Tag", "title": "VIP",
+                              "backgroundColor": "#c0392b", "textColor": "#ffffff"}],
+                    "organizations": [{"@id": "/organizations/7", "name": "Acme BV"}],
+                    "owner": "/users/2",
+                });
+                for (k, v) in extra.as_object().into_iter().flatten() {
+                    wire.insert(k.clone(), v.clone());
+                }
+                self.fake.seed(Value::Object(wire))
+            })
+            .collect()
+    }
+
+    fn raw(&self, id: &str) -> Option<Value> {
+        self.fake.raw(id)
+    }
+
+    fn count(&self) -> usize {
+        self.fake.people_count()
+    }
+
+    fn page_size(&self) -> usize {
+        rr::PAGE_SIZE as usize
+    }
+
+    fn volatile_keys(&self) -> &'static [&'static str] {
+        &["updatedAt"]
+    }
+
+    fn job_title_key(&self) -> &'static str {
+        "jobTitle"
+    }
+
+    fn family_name_field(&self) -> &'static str {
+        "familyName"
+    }
+}
+
+impl NetHarness for RogerRogerHarness {
+    fn recorder(&self) -> &Recorder {
+        &self.fake.recorder
+    }
+
+    fn list_path(&self) -> String {
+        "/people".into()
+    }
+
+    fn create_path(&self) -> String {
+        "/people".into()
+    }
+
+    fn person_path(&self, id: &str) -> String {
+        format!("/people/{id}")
+    }
+
+    fn with_credential(&self, credential: &str) -> Box<dyn Backend> {
+        Box::new(rr_backend(&self.fake, credential))
+    }
+
+    fn server_rejected(&self) -> (Person, &'static str) {
+        // The server caps familyName at 255 characters; rolo does not.
+        let mut p = sample_person(7001);
+        p.family_name = "X".repeat(300);
+        (p, "familyName")
+    }
+}
+
+// ------------------------------------------------------------- scenarios ----
+
+mod scenarios {
+    use super::*;
+
+    fn all() -> ListQuery {
+        ListQuery::default()
+    }
+
+    async fn list_all(b: &dyn Backend, q: &ListQuery) -> (Vec<Person>, usize) {
+        let mut pages = 0;
+        let people = b
+            .list_all(q, &mut |_, _| pages += 1)
+            .await
+            .expect("list_all");
+        (people, pages)
+    }
+
+    pub async fn lists_every_page(h: &dyn Harness) {
+        let ids = h.seed(&sample_people(75));
+        let (people, pages) = list_all(h.backend(), &all()).await;
+        assert_eq!(people.len(), 75);
+        let mut got: Vec<_> = people.iter().map(|p| p.id.clone()).collect();
+        got.sort();
+        got.dedup();
+        let mut want = ids;
+        want.sort();
+        assert_eq!(got, want, "every seeded person exactly once");
+        assert_eq!(pages, 75usize.div_ceil(h.page_size()), "pages");
+        let first = h
+            .backend()
+            .list_page(&all(), None)
+            .await
+            .expect("first page");
+        assert_eq!(first.total, Some(75));
+    }
+
+    pub async fn searches(h: &dyn Harness) {
+        h.seed(&sample_people(20));
+        let mut special = sample_person(500);
+        special.family_name = "Quarkwell".into();
+        special.emails = vec!["zed@quark.test".into()];
+        let id = h.seed(&[special])[0].clone();
+        let q = ListQuery {
+            search: Some("quarkwell".into()),
+            ..Default::default()
+        };
+        let (found, _) = list_all(h.backend(), &q).await;
+        let ids: Vec<_> = found.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, [id.as_str()]);
+    }
+
+    pub async fn creates_and_reads(h: &dyn Harness) {
+        let before = h.count();
+        let new = sample_person(901);
+        let created = h.backend().create_person(&new).await.expect("create");
+        assert!(!created.id.is_empty());
+        assert_eq!(h.count(), before + 1);
+        assert!(h.raw(&created.id).is_some());
+        let read = h.backend().get_person(&created.id).await.expect("read");
+        assert_eq!(read.family_name, new.family_name);
+        assert_eq!(read.given_name, new.given_name);
+        assert_eq!(read.emails, new.emails);
+        assert_eq!(read.phones, new.phones);
+        assert_eq!(read.job_title, new.job_title);
+        assert_eq!(read.address.city, new.address.city);
+        assert_eq!(read.full_name(), new.full_name());
+    }
+
+    /// Edit one field: the stored record changes in that field (and the
+    /// volatile ones) only — nothing rolo does not model is lost.
+    pub async fn edits_keep_every_other_field(h: &dyn Harness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let before = h.raw(&id).expect("raw before");
+        let base = h.backend().get_person(&id).await.expect("read");
+        let mut edited = base.clone();
+        edited.job_title = "Chief Tester".into();
+        let saved = h
+            .backend()
+            .update_person(&base, &edited)
+            .await
+            .expect("update");
+        assert_eq!(saved.job_title, "Chief Tester");
+        assert_ne!(
+            saved.version, None,
+            "a version token to check conflicts with"
+        );
+        let after = h.raw(&id).expect("raw after");
+        assert_eq!(after[h.job_title_key()], "Chief Tester");
+        let strip = |mut v: Value| {
+            let obj = v.as_object_mut().expect("raw record is an object");
+            for k in h.volatile_keys() {
+                obj.remove(*k);
+            }
+            obj.remove(h.job_title_key());
+            v
+        };
+        assert_eq!(strip(after), strip(before));
+    }
+
+    pub async fn stale_edit_is_a_conflict(h: &dyn Harness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let base = h.backend().get_person(&id).await.expect("read");
+        let mut first = base.clone();
+        first.job_title = "First".into();
+        h.backend()
+            .update_person(&base, &first)
+            .await
+            .expect("first edit");
+        let mut second = base.clone();
+        second.job_title = "Second".into();
+        let err = h.backend().update_person(&base, &second).await.unwrap_err();
+        assert!(matches!(err, BackendError::Conflict { .. }), "{err:?}");
+        assert_eq!(h.raw(&id).expect("raw")[h.job_title_key()], "First");
+    }
+
+    pub async fn archives_and_deletes(h: &dyn Harness) {
+        let caps = h.backend().capabilities();
+        let ids = h.seed(&sample_people(3));
+        if caps.archive {
+            let p = h
+                .backend()
+                .set_archived(&ids[0], true)
+                .await
+                .expect("archive");
+            assert!(p.archived);
+            let (visible, _) = list_all(h.backend(), &all()).await;
+            assert_eq!(visible.len(), 2);
+            let with = ListQuery {
+                include_archived: true,
+                ..Default::default()
+            };
+            assert_eq!(list_all(h.backend(), &with).await.0.len(), 3);
+            let p = h
+                .backend()
+                .set_archived(&ids[0], false)
+                .await
+                .expect("unarchive");
+            assert!(!p.archived);
+        }
+        if caps.delete {
+            h.backend().delete_person(&ids[1]).await.expect("delete");
+            let err = h.backend().get_person(&ids[1]).await.unwrap_err();
+            assert!(matches!(err, BackendError::NotFound(_)), "{err:?}");
+            assert_eq!(h.count(), 2);
+        }
+    }
+
+    pub async fn notes(h: &dyn Harness) {
+        let caps = h.backend().capabilities();
+        let id = h.seed(&sample_people(1))[0].clone();
+        let b = h.backend();
+        if !caps.notes {
+            let err = b.list_notes(&id).await.unwrap_err();
+            assert!(matches!(err, BackendError::Unsupported(_)), "{err:?}");
+            return;
+        }
+        let note = Note {
+            title: if caps.note_titles {
+                "Kick-off".into()
+            } else {
+                String::new()
+            },
+            text: "First call went well".into(),
+            ..Default::default()
+        };
+        let created = b.create_note(&id, &note).await.expect("create note");
+        assert_eq!(created.text, note.text);
+        let listed = b.list_notes(&id).await.expect("list notes");
+        assert!(listed.iter().any(|n| n.text == note.text), "{listed:?}");
+
+        let mut changed = created.clone();
+        changed.text = "Second call: signed".into();
+        let updated = b.update_note(&id, &changed).await.expect("edit note");
+        assert_eq!(updated.text, changed.text);
+        let listed = b.list_notes(&id).await.expect("list notes");
+        assert!(listed.iter().any(|n| n.text == changed.text));
+        assert!(!listed.iter().any(|n| n.text == note.text));
+
+        if caps.multiple_notes {
+            let other = Note {
+                text: "Follow up in May".into(),
+                ..Default::default()
+            };
+            b.create_note(&id, &other).await.expect("second note");
+            assert_eq!(b.list_notes(&id).await.expect("list").len(), 2);
+        }
+        if caps.flag_notes {
+            let flagged = b.set_note_flag(&id, &created.id, true).await.expect("flag");
+            assert!(flagged.flagged);
+            let listed = b.list_notes(&id).await.expect("list notes");
+            assert_eq!(listed[0].id, created.id, "flagged note first");
+            assert!(listed[0].flagged);
+        }
+    }
+
+    pub async fn enrich_or_unsupported(h: &dyn Harness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let person = h.backend().get_person(&id).await.expect("read");
+        let result = h.backend().enrich(&person).await;
+        match h.backend().capabilities().enrich {
+            None => assert!(
+                matches!(result, Err(BackendError::Unsupported(_))),
+                "{result:?}"
+            ),
+            Some(_) => {
+                result.expect("enrich");
+            }
+        }
+    }
+
+    pub async fn maps_not_found_and_validation(h: &dyn Harness) {
+        let err = h.backend().get_person(&h.missing_id()).await.unwrap_err();
+        assert!(matches!(err, BackendError::NotFound(_)), "{err:?}");
+        let mut nameless = sample_person(3);
+        nameless.family_name.clear();
+        let before = h.count();
+        let err = h.backend().create_person(&nameless).await.unwrap_err();
+        match err {
+            BackendError::Validation(v) => {
+                assert!(v.iter().any(|v| v.field == h.family_name_field()), "{v:?}")
+            }
+            other => panic!("expected Validation, got {other:?}"),
+        }
+        assert_eq!(h.count(), before);
+    }
+
+    // ---- networked backends only ----
+
+    pub async fn server_validation_names_fields(h: &dyn NetHarness) {
+        let (person, field) = h.server_rejected();
+        let err = h.backend().create_person(&person).await.unwrap_err();
+        match err {
+            BackendError::Validation(v) => {
+                assert!(v.iter().any(|v| v.field == field), "{v:?}");
+                assert!(v.iter().all(|v| !v.message.is_empty()));
+            }
+            other => panic!("expected Validation, got {other:?}"),
+        }
+    }
+
+    pub async fn wrong_credential_is_unauthorized(h: &dyn NetHarness) {
+        let key = "wrong-key-7d3c1a9b55";
+        let b = h.with_credential(key);
+        let err = b.list_page(&all(), None).await.unwrap_err();
+        assert!(matches!(err, BackendError::Unauthorized(_)), "{err:?}");
+        assert!(!err.to_string().contains(key), "secret leaked: {err}");
+        assert!(!format!("{err:?}").contains(key));
+    }
+
+    pub async fn waits_out_429(h: &dyn NetHarness) {
+        h.seed(&sample_people(3));
+        let rec = h.recorder();
+        rec.inject(Some("GET"), Some(&h.list_path()), Fault::RateLimited(1), 1);
+        let before = rec.request_count();
+        let started = Instant::now();
+        let page = h
+            .backend()
+            .list_page(&all(), None)
+            .await
+            .expect("list after 429");
+        assert_eq!(page.people.len(), 3);
+        assert!(
+            started.elapsed() >= Duration::from_millis(950),
+            "waited {:?}",
+            started.elapsed()
+        );
+        assert_eq!(rec.request_count() - before, 2, "one 429, one retry");
+    }
+
+    pub async fn retries_5xx_on_get(h: &dyn NetHarness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let rec = h.recorder();
+        rec.inject(
+            Some("GET"),
+            Some(&h.person_path(&id)),
+            Fault::Status(503),
+            2,
+        );
+        let before = rec.request_count();
+        let p = h.backend().get_person(&id).await.expect("read after 503s");
+        assert_eq!(p.id, id);
+        assert_eq!(rec.request_count() - before, 3);
+    }
+
+    pub async fn gives_up_after_max_retries(h: &dyn NetHarness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let rec = h.recorder();
+        rec.inject(
+            Some("GET"),
+            Some(&h.person_path(&id)),
+            Fault::Status(500),
+            50,
+        );
+        let err = h.backend().get_person(&id).await.unwrap_err();
+        assert!(
+            matches!(err, BackendError::Server { status: 500, .. }),
+            "{err:?}"
+        );
+    }
+
+    pub async fn does_not_retry_failed_post(h: &dyn NetHarness) {
+        let rec = h.recorder();
+        rec.inject(Some("POST"), Some(&h.create_path()), Fault::Status(500), 1);
+        let before = h.count();
+        let posts = rec.count("POST", &h.create_path());
+        let err = h
+            .backend()
+            .create_person(&sample_person(42))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, BackendError::Server { status: 500, .. }),
+            "{err:?}"
+        );
+        assert_eq!(rec.count("POST", &h.create_path()) - posts, 1);
+        assert_eq!(h.count(), before);
+    }
+
+    pub async fn lost_post_reply_creates_one_record(h: &dyn NetHarness) {
+        h.seed(&sample_people(5));
+        let rec = h.recorder();
+        rec.inject(
+            Some("POST"),
+            Some(&h.create_path()),
+            Fault::DropAfterApply,
+            1,
+        );
+        let before = h.count();
+        let requests = rec.request_count();
+        let new = sample_person(777);
+        let created = h
+            .backend()
+            .create_person(&new)
+            .await
+            .expect("create despite lost reply");
+        assert_eq!(created.emails, new.emails);
+        assert_eq!(h.count(), before + 1, "exactly one record");
+        assert_eq!(rec.count("POST", &h.create_path()), 1, "no second POST");
+        // The reply really was lost: the adapter had to look the record up.
+        assert!(rec.request_count() - requests >= 2, "no lookup happened");
+    }
+
+    pub async fn truncated_reply_is_malformed(h: &dyn NetHarness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        h.recorder()
+            .inject(Some("GET"), Some(&h.person_path(&id)), Fault::Truncated, 1);
+        let err = h.backend().get_person(&id).await.unwrap_err();
+        assert!(matches!(err, BackendError::Malformed(_)), "{err:?}");
+    }
+}
+
+// ------------------------------------------------------- instantiations ----
+
+/// Every backend: `contract!(module_name, HarnessType::start());`
+macro_rules! contract {
+    ($name:ident, $start:expr) => {
+        mod $name {
+            use super::*;
+
+            macro_rules! case {
+                ($scenario:ident) => {
+                    #[tokio::test]
+                    async fn $scenario() {
+                        let h = $start.await;
+                        scenarios::$scenario(&h).await;
+                    }
+                };
+            }
+
+            case!(lists_every_page);
+            case!(searches);
+            case!(creates_and_reads);
+            case!(edits_keep_every_other_field);
+            case!(stale_edit_is_a_conflict);
+            case!(archives_and_deletes);
+            case!(notes);
+            case!(enrich_or_unsupported);
+            case!(maps_not_found_and_validation);
+        }
+    };
+}
+
+/// Networked backends: `network_contract!(module_name, HarnessType::start());`
+macro_rules! network_contract {
+    ($name:ident, $start:expr) => {
+        mod $name {
+            use super::*;
+
+            macro_rules! case {
+                ($scenario:ident) => {
+                    #[tokio::test]
+                    async fn $scenario() {
+                        let h = $start.await;
+                        scenarios::$scenario(&h).await;
+                    }
+                };
+            }
+
+            case!(server_validation_names_fields);
+            case!(wrong_credential_is_unauthorized);
+            case!(waits_out_429);
+            case!(retries_5xx_on_get);
+            case!(gives_up_after_max_retries);
+            case!(does_not_retry_failed_post);
+            case!(lost_post_reply_creates_one_record);
+            case!(truncated_reply_is_malformed);
+        }
+    };
+}
+
+contract!(local, LocalHarness::start());
+contract!(rogerroger, RogerRogerHarness::start());
+network_contract!(rogerroger_net, RogerRogerHarness::start());
