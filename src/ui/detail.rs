@@ -1,7 +1,7 @@
 //! The detail pane: every non-empty field of the selected person, grouped,
 //! then their notes (flagged first, newest first).
 
-use super::text::clean;
+use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
 use crate::model::Person;
@@ -17,7 +17,8 @@ fn field(lines: &mut Vec<Line<'static>>, theme: Theme, label: &str, value: &str)
     }
     lines.push(Line::from(vec![
         Span::styled(format!("  {label:<13}"), theme.label()),
-        Span::raw(clean(value)),
+        // A few lines at most: a huge field must not push everything away.
+        Span::raw(fit(&clean(value), 240)),
     ]));
 }
 
@@ -25,9 +26,7 @@ fn section(lines: &mut Vec<Line<'static>>, theme: Theme, title: &str, body: Vec<
     if body.is_empty() {
         return;
     }
-    if !lines.is_empty() {
-        lines.push(Line::raw(""));
-    }
+    // No blank line between sections: 24 rows must show the notes too.
     lines.push(Line::styled(title.to_string(), theme.heading()));
     lines.extend(body);
 }
@@ -95,8 +94,18 @@ fn person_lines(p: &Person, theme: Theme) -> Vec<Line<'static>> {
     if p.archived {
         body.push(Line::styled("  archived", theme.dim()));
     }
-    field(&mut body, theme, "Created", &short_time(p.created_at.as_deref().unwrap_or("")));
-    field(&mut body, theme, "Updated", &short_time(p.updated_at.as_deref().unwrap_or("")));
+    field(
+        &mut body,
+        theme,
+        "Created",
+        &short_time(p.created_at.as_deref().unwrap_or("")),
+    );
+    field(
+        &mut body,
+        theme,
+        "Updated",
+        &short_time(p.updated_at.as_deref().unwrap_or("")),
+    );
     section(&mut out, theme, "Timestamps", body);
     out
 }
@@ -110,24 +119,34 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused { theme.focused_border() } else { theme.border() })
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
         .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(person) = &detail.person else {
-        let msg = if detail.loading.is_some() { "loading…" } else { "no person selected" };
+        let msg = if detail.loading.is_some() {
+            "loading…"
+        } else {
+            "no person selected"
+        };
         frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
         return;
     };
     let mut lines = person_lines(person, theme);
-    lines.push(Line::raw(""));
     let caps = &state.caps;
     lines.push(Line::styled(
         format!("Notes ({})", detail.notes.len()),
         theme.heading(),
     ));
     if !caps.notes {
-        lines.push(Line::styled(format!("  {} has no notes", state.workspace.backend), theme.dim()));
+        lines.push(Line::styled(
+            format!("  {} has no notes", state.workspace.backend),
+            theme.dim(),
+        ));
     } else if detail.notes.is_empty() {
         lines.push(Line::styled("  no notes — n adds one", theme.dim()));
     }
@@ -141,8 +160,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         if note.flagged {
             head.push(Span::styled("⚑ ", theme.flag()));
         }
-        let title = if note.title.is_empty() { "(untitled)".to_string() } else { clean(&note.title) };
-        head.push(Span::styled(title, theme.label().add_modifier(ratatui::style::Modifier::BOLD)));
+        let title = if note.title.is_empty() {
+            "(untitled)".to_string()
+        } else {
+            clean(&note.title)
+        };
+        head.push(Span::styled(
+            title,
+            theme.label().add_modifier(ratatui::style::Modifier::BOLD),
+        ));
         let mut meta = short_time(note.created_at.as_deref().unwrap_or(""));
         if !note.category.is_empty() {
             meta = format!("{meta} · {}", clean(&note.category));
@@ -152,14 +178,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         }
         head.push(Span::styled(format!("  {meta}"), theme.dim()));
         let head = Line::from(head);
-        lines.push(if selected { head.style(theme.selected()) } else { head });
+        lines.push(if selected {
+            head.style(theme.selected())
+        } else {
+            head
+        });
         for text_line in for_display_multiline(&note.text).lines().take(6) {
             lines.push(Line::raw(format!("    {text_line}")));
         }
     }
     // Keep the selected note on screen: scroll just enough.
     let height = inner.height as usize;
-    let scroll = if selected_line + 3 > height { selected_line + 3 - height } else { 0 };
+    let scroll = if selected_line + 3 > height {
+        selected_line + 3 - height
+    } else {
+        0
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -9,7 +9,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, mode: KeyMode, scroll: u16, theme: Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    mode: KeyMode,
+    scroll: u16,
+    theme: Theme,
+) {
     let mut lines = Vec::new();
     let keymap = &state.keymap;
     let bindings = keymap.bindings(mode);

@@ -20,7 +20,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused { theme.focused_border() } else { theme.border() })
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
         .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -59,7 +63,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         .map(|(row, &idx)| {
             let p = &people.all[idx];
             let selected = start + row == people.selected;
-            let base = if p.archived { theme.dim() } else { Default::default() };
+            let base = if p.archived {
+                theme.dim()
+            } else {
+                Default::default()
+            };
             let mark = theme.match_char();
             let name = pad(&clean(&p.display_name), name_w.saturating_sub(1));
             let company = pad(&clean(&p.company), company_w.saturating_sub(1));
@@ -67,11 +75,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
             let mut spans = vec![Span::styled(if p.archived { "⊘ " } else { "  " }, base)];
             spans.extend(marked(name.clone(), &people.highlights(&name), base, mark));
             spans.push(Span::raw(" "));
-            spans.extend(marked(company.clone(), &people.highlights(&company), base.patch(theme.dim()), mark));
+            spans.extend(marked(
+                company.clone(),
+                &people.highlights(&company),
+                base.patch(theme.dim()),
+                mark,
+            ));
             spans.push(Span::raw(" "));
-            spans.extend(marked(email.clone(), &people.highlights(&email), base, mark));
+            spans.extend(marked(
+                email.clone(),
+                &people.highlights(&email),
+                base,
+                mark,
+            ));
             let line = Line::from(spans);
-            if selected { line.style(theme.selected()) } else { line }
+            if selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -39,8 +39,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
     .areas(frame.area());
 
     let (list_area, detail_area) = if state.two_panes() {
-        let [l, d] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main);
+        let [l, d] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+            .areas(main);
         (Some(l), Some(d))
     } else if state.focus == Focus::Detail {
         (None, Some(main))

@@ -11,7 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, ed: &NoteEditor, theme: Theme) {
-    let verb = if ed.base.is_some() { "Edit note" } else { "New note" };
+    let verb = if ed.base.is_some() {
+        "Edit note"
+    } else {
+        "New note"
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focused_border())
@@ -40,21 +44,41 @@ pub fn draw(frame: &mut Frame, area: Rect, ed: &NoteEditor, theme: Theme) {
             let value = clean(input.value());
             let w = (header.width as usize).saturating_sub(11);
             let line = Line::from(vec![
-                Span::styled(format!("{label:<10} "), if focused { theme.key() } else { theme.label() }),
-                Span::styled(fit(&value, w), if focused { theme.selected() } else { Style::default() }),
+                Span::styled(
+                    format!("{label:<10} "),
+                    if focused { theme.key() } else { theme.label() },
+                ),
+                Span::styled(
+                    fit(&value, w),
+                    if focused {
+                        theme.selected()
+                    } else {
+                        Style::default()
+                    },
+                ),
             ]);
-            frame.render_widget(Paragraph::new(line), Rect::new(header.x, y, header.width, 1));
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(header.x, y, header.width, 1),
+            );
             if focused {
                 let before: String = value.chars().take(input.cursor()).collect();
-                let x = header.x + 11 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
-                frame.set_cursor_position(Position::new(x.min(header.right().saturating_sub(1)), y));
+                let x =
+                    header.x + 11 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
+                frame
+                    .set_cursor_position(Position::new(x.min(header.right().saturating_sub(1)), y));
             }
         }
     }
     let mut body_area = ed.body.clone();
-    let body_block = Block::default()
-        .borders(Borders::TOP)
-        .border_style(if ed.focus == EditorFocus::Body { theme.focused_border() } else { theme.border() });
+    let body_block =
+        Block::default()
+            .borders(Borders::TOP)
+            .border_style(if ed.focus == EditorFocus::Body {
+                theme.focused_border()
+            } else {
+                theme.border()
+            });
     body_area.set_block(body_block);
     body_area.set_cursor_line_style(Style::default());
     if ed.focus != EditorFocus::Body {

@@ -31,7 +31,10 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
     let mut cursor = None;
     for v in form.general_errors() {
         lines.push(Line::styled(
-            fit(&format!("{}: {}", clean(&v.field), clean(&v.message)), inner.width as usize),
+            fit(
+                &format!("{}: {}", clean(&v.field), clean(&v.message)),
+                inner.width as usize,
+            ),
             theme.error(),
         ));
     }
@@ -52,18 +55,31 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
         let shown: String = value.chars().skip(skip).collect();
         if focused {
             let before: String = value.chars().skip(skip).take(cursor_col - skip).collect();
-            cursor = Some((lines.len(), unicode_width::UnicodeWidthStr::width(before.as_str())));
+            cursor = Some((
+                lines.len(),
+                unicode_width::UnicodeWidthStr::width(before.as_str()),
+            ));
         }
         let marker = if focused { "▶" } else { " " };
-        let value_style = if focused { theme.selected() } else { Default::default() };
+        let value_style = if focused {
+            theme.selected()
+        } else {
+            Default::default()
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!("{marker}{:<w$}", field.label, w = LABEL_W - 1), label_style),
+            Span::styled(
+                format!("{marker}{:<w$}", field.label, w = LABEL_W - 1),
+                label_style,
+            ),
             Span::raw(" "),
             Span::styled(format!("{:<value_w$}", fit(&shown, value_w)), value_style),
         ]));
         for e in errors {
             lines.push(Line::styled(
-                fit(&format!("{:LABEL_W$} ↳ {}", "", clean(&e.message)), inner.width as usize),
+                fit(
+                    &format!("{:LABEL_W$} ↳ {}", "", clean(&e.message)),
+                    inner.width as usize,
+                ),
                 theme.error(),
             ));
         }

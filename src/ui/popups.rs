@@ -24,7 +24,10 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: The
         ]),
     ];
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 pub fn draw_review(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
@@ -50,11 +53,20 @@ pub fn draw_review(frame: &mut Frame, area: Rect, review: &Review, theme: Theme)
             clean(&proposal.current)
         };
         let text = fit(
-            &format!("{}: {} → {}", proposal.field, current, clean(&proposal.proposed)),
+            &format!(
+                "{}: {} → {}",
+                proposal.field,
+                current,
+                clean(&proposal.proposed)
+            ),
             inner_w.saturating_sub(4),
         );
         let line = Line::from(vec![mark, Span::raw(text)]);
-        lines.push(if i == review.selected { line.style(theme.selected()) } else { line });
+        lines.push(if i == review.selected {
+            line.style(theme.selected())
+        } else {
+            line
+        });
     }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -61,9 +61,19 @@ fn hint_actions(mode: KeyMode) -> &'static [Action] {
         ],
         KeyMode::Search => &[Action::SearchAccept, Action::SearchCancel, Action::MoveDown],
         KeyMode::Editor => &[Action::Save, Action::NextField, Action::Cancel],
-        KeyMode::Form => &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel],
+        KeyMode::Form => &[
+            Action::Save,
+            Action::NextField,
+            Action::PrevField,
+            Action::Cancel,
+        ],
         KeyMode::Confirm => &[Action::Confirm, Action::Deny],
-        KeyMode::Review => &[Action::Accept, Action::Reject, Action::Apply, Action::Cancel],
+        KeyMode::Review => &[
+            Action::Accept,
+            Action::Reject,
+            Action::Apply,
+            Action::Cancel,
+        ],
         KeyMode::Help => &[Action::MoveDown, Action::Back],
     }
 }

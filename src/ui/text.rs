@@ -51,14 +51,22 @@ pub fn marked(text: String, marks: &[usize], base: Style, mark_style: Style) -> 
     for (i, c) in text.chars().enumerate() {
         let m = marks.binary_search(&i).is_ok();
         if m != run_marked && !run.is_empty() {
-            let style = if run_marked { base.patch(mark_style) } else { base };
+            let style = if run_marked {
+                base.patch(mark_style)
+            } else {
+                base
+            };
             spans.push(Span::styled(std::mem::take(&mut run), style));
         }
         run_marked = m;
         run.push(c);
     }
     if !run.is_empty() {
-        let style = if run_marked { base.patch(mark_style) } else { base };
+        let style = if run_marked {
+            base.patch(mark_style)
+        } else {
+            base
+        };
         spans.push(Span::styled(run, style));
     }
     spans

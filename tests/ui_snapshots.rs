@@ -1,0 +1,223 @@
+//! Tier 2: the main screens rendered to ratatui's TestBackend, as insta
+//! snapshots at 100x30 and 80x24, plus checks on styles the text can't show.
+
+mod common;
+
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use rolo::app::effect::Msg;
+use rolo::app::state::State;
+use rolo::app::update::{Input, handle};
+use rolo::model::Violation;
+
+fn render(state: &State) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    t.draw(|f| rolo::ui::draw(f, state)).unwrap();
+    t
+}
+
+/// Every cell's text, checked for anything that could drive the terminal.
+fn assert_clean(t: &Terminal<TestBackend>) {
+    for cell in t.backend().buffer().content() {
+        let sym = cell.symbol();
+        assert!(
+            sym.chars().all(|c| !c.is_control()
+                && !('\u{202a}'..='\u{202e}').contains(&c)
+                && !('\u{2066}'..='\u{2069}').contains(&c)),
+            "control character reached the buffer: {sym:?}"
+        );
+    }
+}
+
+/// The main screen with Ñúñez selected and her details loaded.
+fn main_screen(size: (u16, u16)) -> State {
+    let people = cast();
+    let mut s = state_with(&people, size);
+    let e = press(&mut s, "j j");
+    load_detail(&mut s, &e, &people);
+    s
+}
+
+#[test]
+fn list_and_detail_100x30() {
+    let s = main_screen((100, 30));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn list_only_below_100_columns_80x24() {
+    let s = main_screen((80, 24));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn detail_alone_at_80x24() {
+    let mut s = main_screen((80, 24));
+    press(&mut s, "enter");
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn search_with_highlights() {
+    for size in [(100, 30), (80, 24)] {
+        let people = cast();
+        let mut s = state_with(&people, size);
+        press(&mut s, "/");
+        let e = type_text(&mut s, "acm");
+        load_detail(&mut s, &e, &people);
+        let t = render(&s);
+        insta::assert_snapshot!(format!("search_{}x{}", size.0, size.1), t.backend());
+        // The matched letters of "Acme" are underlined, the rest are not.
+        let buf = t.backend().buffer();
+        let row = (0..size.1)
+            .find(|&y| {
+                (0..size.0)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains("ann@acme")
+            })
+            .expect("Ann Smith row");
+        let line: Vec<_> = (0..size.0).map(|x| &buf[(x, row)]).collect();
+        let text: String = line.iter().map(|c| c.symbol()).collect();
+        let acme = text.find("Acme").unwrap();
+        let col = text[..acme].chars().count();
+        for (i, cell) in line[col..col + 4].iter().enumerate() {
+            let underlined = cell.modifier.contains(Modifier::UNDERLINED);
+            assert_eq!(underlined, i < 3, "cell {i} of 'Acme'");
+        }
+    }
+}
+
+#[test]
+fn help_overlay_lists_live_bindings() {
+    let mut s = main_screen((100, 30));
+    press(&mut s, "?");
+    let t = render(&s);
+    insta::assert_snapshot!(t.backend());
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Search people"));
+    assert!(text.contains("y e"));
+}
+
+#[test]
+fn help_follows_user_overrides() {
+    let mut s = main_screen((100, 30));
+    let mut keymap = rolo::app::keymap::Keymap::defaults();
+    let src = "[normal]\n\"ctrl-f\" = \"search\"\n";
+    keymap
+        .apply(
+            &rolo::app::keymap::parse_keymap_toml(src).unwrap(),
+            "c.toml",
+        )
+        .unwrap();
+    s.keymap = std::sync::Arc::new(keymap);
+    press(&mut s, "?");
+    let text = format!("{}", render(&s).backend());
+    assert!(text.contains("ctrl-f"), "{text}");
+}
+
+#[test]
+fn note_editor() {
+    for size in [(100, 30), (80, 24)] {
+        let mut s = main_screen(size);
+        press(&mut s, "n");
+        type_text(&mut s, "Called about the renewal.");
+        press(&mut s, "enter");
+        type_text(&mut s, "Wants a quote by Friday.");
+        insta::assert_snapshot!(
+            format!("note_editor_{}x{}", size.0, size.1),
+            render(&s).backend()
+        );
+    }
+}
+
+#[test]
+fn person_form_with_a_validation_error() {
+    for size in [(100, 30), (80, 24)] {
+        let mut s = main_screen(size);
+        press(&mut s, "e");
+        press(&mut s, "tab tab ctrl-u");
+        press(&mut s, "ctrl-s");
+        insta::assert_snapshot!(
+            format!("form_local_error_{}x{}", size.0, size.1),
+            render(&s).backend()
+        );
+    }
+}
+
+#[test]
+fn person_form_with_a_server_validation_error() {
+    let mut s = main_screen((100, 30));
+    press(&mut s, "e");
+    type_text(&mut s, "!");
+    press(&mut s, "ctrl-s");
+    handle(
+        &mut s,
+        Input::Msg(Msg::PersonSaved(Err(
+            rolo::backend::BackendError::Validation(vec![
+                Violation::new(
+                    "emailAddresses[0].email",
+                    "This value is not a valid email address.",
+                ),
+                Violation::new("owner", "This user does not exist."),
+            ]),
+        ))),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn hostile_record_never_reaches_the_terminal_raw() {
+    for size in [(100, 30), (80, 24)] {
+        let mut people = cast();
+        people.push(hostile_person());
+        let mut s = state_with(&people, size);
+        press(&mut s, "/");
+        let e = type_text(&mut s, "mallory");
+        press(&mut s, "enter");
+        let mut notes = notes_for("p-evil");
+        notes[0].text = "\x1b[?1049l\x1b]52;c;aGk=\x07bye\u{2066}".into();
+        if let Some(rolo::app::effect::Effect::LoadDetail { request, id }) = e.last() {
+            handle(
+                &mut s,
+                Input::Msg(Msg::DetailLoaded {
+                    request: *request,
+                    id: id.clone(),
+                    result: Ok((hostile_person(), notes)),
+                }),
+            );
+        }
+        let t = render(&s);
+        assert_clean(&t);
+        insta::assert_snapshot!(format!("hostile_{}x{}", size.0, size.1), t.backend());
+        // And in the note editor, where text is editable.
+        press(&mut s, "enter tab enter");
+        assert_clean(&render(&s));
+    }
+}
+
+#[test]
+fn no_color_still_marks_the_selection() {
+    let mut s = main_screen((100, 30));
+    s.color = false;
+    let t = render(&s);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colours with NO_COLOR"
+        );
+    }
+    let selected_row = (0..30)
+        .find(|&y| {
+            (0..45)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains("Ñúñez")
+        })
+        .unwrap();
+    assert!(buf[(3, selected_row)].modifier.contains(Modifier::REVERSED));
+}
