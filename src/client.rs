@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 pub struct Client {
     backend: Arc<dyn Backend>,
     store: Arc<Mutex<Store>>,
+    /// The store is a cache of a remote backend (not its source of truth).
+    remote: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -24,8 +26,86 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A local backend whose database is `store`.
     pub fn new(backend: Arc<dyn Backend>, store: Arc<Mutex<Store>>) -> Client {
-        Client { backend, store }
+        Client {
+            backend,
+            store,
+            remote: false,
+        }
+    }
+
+    /// A remote backend with `store` as its cache: reads fall back to the
+    /// cache when the server is unreachable; successful writes update it.
+    pub fn remote(backend: Arc<dyn Backend>, store: Arc<Mutex<Store>>) -> Client {
+        Client {
+            backend,
+            store,
+            remote: true,
+        }
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.remote
+    }
+
+    /// Run `f` with the cache on the blocking pool, when this is a remote
+    /// profile (for local ones the backend already wrote the store).
+    async fn cache<F>(&self, f: F)
+    where
+        F: FnOnce(&mut Store) -> Result<(), crate::store::StoreError> + Send + 'static,
+    {
+        if !self.remote {
+            return;
+        }
+        let store = self.store.clone();
+        let result = tokio::task::spawn_blocking(move || match store.lock() {
+            Ok(mut s) => f(&mut s).map_err(|e| e.to_string()),
+            Err(_) => Err("cache lock poisoned".to_string()),
+        })
+        .await;
+        if let Ok(Err(e)) | Err(e) = result.map_err(|e| e.to_string()) {
+            tracing::warn!(error = %e, "cache write failed");
+        }
+    }
+
+    async fn cached<T, F>(&self, f: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.lock().ok().and_then(|s| f(&s).ok()))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Fetch everyone from the server into the cache. `progress(done, total)`.
+    pub async fn sync_all(
+        &self,
+        progress: &mut (dyn FnMut(usize, Option<u64>) + Send),
+    ) -> Result<usize, BackendError> {
+        let people = self
+            .backend
+            .list_all(
+                &crate::backend::ListQuery {
+                    search: None,
+                    include_archived: true,
+                },
+                progress,
+            )
+            .await?;
+        let n = people.len();
+        let entries: Vec<crate::model::PersonWithNotes> = people
+            .into_iter()
+            .map(|person| crate::model::PersonWithNotes {
+                person,
+                notes: Vec::new(),
+            })
+            .collect();
+        self.cache(move |s| s.import(&entries)).await;
+        Ok(n)
     }
 
     pub fn kind(&self) -> &'static str {
@@ -40,8 +120,19 @@ impl Client {
         &self.backend
     }
 
-    /// Everyone's list summary, straight from SQLite (on a blocking thread).
+    /// Everyone's list summary. Remote profiles refresh the cache from the
+    /// server first and fall back to the cache when that fails.
     pub async fn load_summaries(&self) -> Result<Vec<PersonSummary>, String> {
+        if self.remote
+            && let Err(e) = self.sync_all(&mut |_, _| {}).await
+        {
+            tracing::warn!(error = %e, "sync failed; showing the cache");
+        }
+        self.cached_summaries().await
+    }
+
+    /// Everyone's list summary, straight from SQLite (on a blocking thread).
+    pub async fn cached_summaries(&self) -> Result<Vec<PersonSummary>, String> {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || {
             let store = store
@@ -55,6 +146,35 @@ impl Client {
 
     /// The full record and notes (flagged first, newest first).
     pub async fn load_detail(&self, id: &str) -> Result<(Person, Vec<Note>), BackendError> {
+        match self.fetch_detail(id).await {
+            Ok((person, notes)) => {
+                let (p, n) = (person.clone(), notes.clone());
+                self.cache(move |s| {
+                    s.upsert_person(&p)?;
+                    for note in &n {
+                        s.upsert_note(note)?;
+                    }
+                    Ok(())
+                })
+                .await;
+                Ok((person, notes))
+            }
+            Err(e) if self.remote && e.is_transient() => {
+                let key = id.to_string();
+                let cached = self
+                    .cached(move |s| Ok(s.get_person(&key)?.map(|p| (p, s.notes_for(&key)))))
+                    .await
+                    .flatten();
+                match cached {
+                    Some((person, Ok(notes))) => Ok((person, notes)),
+                    _ => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn fetch_detail(&self, id: &str) -> Result<(Person, Vec<Note>), BackendError> {
         let person = self.backend.get_person(id).await?;
         let caps = self.backend.capabilities();
         let mut notes = if caps.notes {
@@ -62,6 +182,9 @@ impl Client {
         } else {
             Vec::new()
         };
+        for n in &mut notes {
+            n.person_id = id.to_string();
+        }
         sort_notes(&mut notes);
         Ok((person, notes))
     }

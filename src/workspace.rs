@@ -113,12 +113,68 @@ fn local_client(db: &Path, seed_demo: bool) -> Result<Client, OpenError> {
     Ok(Client::new(backend, store))
 }
 
-fn remote_client(name: &str, profile: &Profile, _dirs: &Dirs) -> Result<Client, OpenError> {
-    Err(OpenError::Backend {
+fn remote_client(name: &str, profile: &Profile, dirs: &Dirs) -> Result<Client, OpenError> {
+    let backend = remote_backend(name, profile)?;
+    // Every remote profile gets its own cache database.
+    let cache = dirs.cache.join(format!("{name}.sqlite"));
+    let store = Arc::new(Mutex::new(Store::open(&cache)?));
+    Ok(Client::remote(backend, store))
+}
+
+/// Build the adapter a remote profile names, with its secret.
+pub fn remote_backend(name: &str, profile: &Profile) -> Result<Arc<dyn Backend>, OpenError> {
+    use crate::backend::http::{HttpConfig, RateLimit};
+    use crate::backend::introzy::IntrozyBackend;
+    use crate::backend::rhythm::{OAuthSettings, RhythmAuth, RhythmBackend};
+    use crate::backend::rogerroger::RogerRoger;
+    let fail = |message: String| OpenError::Backend {
         profile: name.to_string(),
-        message: format!(
-            "the {} backend is not wired into this build yet",
-            profile.backend.name()
-        ),
-    })
+        message,
+    };
+    let base_url = profile
+        .base_url
+        .clone()
+        .ok_or_else(|| fail("base_url is required".into()))?;
+    let need_key = || -> Result<secrecy::SecretString, OpenError> {
+        profile
+            .api_key(name)?
+            .ok_or_else(|| fail("no API key: set api_key_env, api_key_cmd or api_key".into()))
+    };
+    let built: Result<Arc<dyn Backend>, crate::backend::BackendError> = match profile.backend {
+        BackendKind::Local => unreachable!("local profiles are opened by local_client"),
+        BackendKind::Rogerroger => {
+            let mut config = RogerRoger::default_config(base_url);
+            if let Some(n) = profile.rate_limit_per_minute {
+                config.rate_limit = Some(RateLimit::per_minute(n));
+            }
+            RogerRoger::new(config, need_key()?).map(|b| Arc::new(b) as Arc<dyn Backend>)
+        }
+        BackendKind::Introzy => {
+            let mut config = HttpConfig::new(base_url);
+            config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            IntrozyBackend::new(config, &need_key()?).map(|b| Arc::new(b) as Arc<dyn Backend>)
+        }
+        BackendKind::Rhythm => {
+            let tenant = profile
+                .tenant
+                .clone()
+                .ok_or_else(|| fail("tenant is required for Rhythm".into()))?;
+            let auth = match (&profile.token_url, &profile.client_id) {
+                (Some(token_url), Some(client_id)) => RhythmAuth::ClientCredentials(OAuthSettings {
+                    token_url: token_url.clone(),
+                    client_id: client_id.clone(),
+                    client_secret: profile.client_secret(name)?.ok_or_else(|| {
+                        fail("no client secret: set client_secret_env, client_secret_cmd or client_secret".into())
+                    })?,
+                    audience: profile.audience.clone(),
+                    refresh_margin: std::time::Duration::from_secs(300),
+                }),
+                _ => RhythmAuth::Static(need_key()?),
+            };
+            let mut config = HttpConfig::new(base_url);
+            config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            RhythmBackend::new(config, &tenant, auth).map(|b| Arc::new(b) as Arc<dyn Backend>)
+        }
+    };
+    built.map_err(|e| fail(e.to_string()))
 }
