@@ -416,13 +416,19 @@ fn collection(
     data: &Data,
     path: &str,
     q: &HashMap<String, String>,
-    items: Vec<Value>,
+    items: Vec<&Value>,
     page: usize,
     per: usize,
 ) -> Value {
     let total = items.len();
     let last = total.div_ceil(per).max(1);
-    let members: Vec<Value> = items.into_iter().skip((page - 1) * per).take(per).collect();
+    // Clone only the page: the benchmark lists 10,000 people.
+    let members: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per)
+        .take(per)
+        .cloned()
+        .collect();
     let mut params: Vec<(String, String)> = q
         .iter()
         .filter(|(k, _)| k.as_str() != "page")
@@ -480,23 +486,23 @@ fn strings_of(p: &Value, list: &str, key: &str) -> Vec<String> {
 
 fn matches(p: &Value, q: &HashMap<String, String>) -> bool {
     let s = |k: &str| p[k].as_str().unwrap_or("").to_lowercase();
-    let emails = strings_of(p, "emailAddresses", "email");
+    let emails = || strings_of(p, "emailAddresses", "email");
     if let Some(text) = q.get("q") {
         let text = text.to_lowercase();
         let hay = [s("givenName"), s("familyName"), s("jobTitle")];
-        if !hay.iter().chain(emails.iter()).any(|h| h.contains(&text)) {
+        if !hay.iter().chain(emails().iter()).any(|h| h.contains(&text)) {
             return false;
         }
     }
     if let Some(e) = q.get("emailAddresses.email")
-        && !emails.contains(&e.to_lowercase())
+        && !emails().contains(&e.to_lowercase())
     {
         return false;
     }
     if let Some(id) = q.get("identifiers") {
         let id = id.to_lowercase();
         let phones = strings_of(p, "phoneNumbers", "phoneNumber");
-        if !(emails.contains(&id) || phones.contains(&id) || s("linkedinId") == id) {
+        if !(emails().contains(&id) || phones.contains(&id) || s("linkedinId") == id) {
             return false;
         }
     }
@@ -518,12 +524,7 @@ async fn list_people(
         Err(resp) => return resp,
     };
     let data = state.lock();
-    let items: Vec<Value> = data
-        .people
-        .iter()
-        .filter(|p| matches(p, &q))
-        .cloned()
-        .collect();
+    let items: Vec<&Value> = data.people.iter().filter(|p| matches(p, &q)).collect();
     ld(
         StatusCode::OK,
         collection(&data, "/people", &q, items, page, per),
@@ -686,7 +687,7 @@ async fn list_notes(
     let path = format!("/people/{id}/notes");
     ld(
         StatusCode::OK,
-        collection(&data, &path, &q, notes, page, per),
+        collection(&data, &path, &q, notes.iter().collect(), page, per),
     )
 }
 
@@ -826,7 +827,7 @@ async fn list_categories(
         Err(resp) => return resp,
     };
     let data = state.lock();
-    let items = data.categories.clone();
+    let items = data.categories.iter().collect();
     ld(
         StatusCode::OK,
         collection(&data, "/note_categories", &q, items, page, per),
