@@ -25,6 +25,8 @@ struct Args {
     /// (for measuring start-up time and memory without a terminal).
     #[arg(long, hide = true)]
     load_only: bool,
+    #[command(subcommand)]
+    command: Option<rolo::cli::Command>,
 }
 
 fn init_logging(dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
@@ -71,7 +73,24 @@ fn main() -> ExitCode {
     if args.load_only {
         return runtime.block_on(load_only(opened.client));
     }
+    if let Some(command) = args.command {
+        return runtime.block_on(run_cli(opened.client, command));
+    }
     runtime.block_on(run_tui(opened))
+}
+
+async fn run_cli(client: rolo::client::Client, command: rolo::cli::Command) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match rolo::cli::run(&client, command, &mut out).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.message.is_empty() {
+                eprintln!("rolo: {}", rolo::sanitize::for_display(&e.message));
+            }
+            ExitCode::from(e.code as u8)
+        }
+    }
 }
 
 async fn load_only(client: rolo::client::Client) -> ExitCode {

@@ -1,0 +1,543 @@
+//! The scriptable CLI: the same workspace as the TUI, no terminal UI.
+//! Output is a table for people, or one normalised JSON/CSV shape for every
+//! backend. Errors go to stderr with exit codes scripts can test.
+
+use crate::backend::{BackendError, EnrichOutcome, ListQuery};
+use crate::client::Client;
+use crate::model::{Note, Person, Phone};
+use crate::sanitize::for_display;
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List people (all pages), optionally filtered by the server's search.
+    List {
+        #[arg(long, short)]
+        query: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Show one person with their notes.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Create a person.
+    Add {
+        #[arg(long)]
+        family_name: String,
+        #[arg(long)]
+        given_name: Option<String>,
+        #[arg(long = "email")]
+        emails: Vec<String>,
+        #[arg(long = "phone")]
+        phones: Vec<String>,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        job_title: Option<String>,
+    },
+    /// Change fields: --set familyName=Doe --set emails=a@x.com,b@y.com --set custom.tier=gold
+    Edit {
+        id: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        sets: Vec<String>,
+    },
+    /// Notes of a person.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Enrich a person: offline proposals (local), a server job (Introzy) or a lookup (Rhythm).
+    Enrich {
+        id: String,
+        /// Wait for an asynchronous job to finish.
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    List {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    Add {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        title: Option<String>,
+    },
+    Flag {
+        id: String,
+        note_id: String,
+        /// Remove the flag instead.
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+/// The normalised person shape of `--format json`, the same for every backend.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonOut {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub display_name: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<Phone>,
+    pub company: String,
+    pub job_title: String,
+    pub tags: Vec<String>,
+    pub custom_fields: BTreeMap<String, serde_json::Value>,
+    pub archived: bool,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+impl From<&Person> for PersonOut {
+    fn from(p: &Person) -> Self {
+        PersonOut {
+            id: p.id.clone(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            display_name: p.full_name(),
+            emails: p.emails.clone(),
+            phones: p.phones.clone(),
+            company: p.company.clone(),
+            job_title: p.job_title.clone(),
+            tags: p.tags.clone(),
+            custom_fields: p.custom_fields.clone(),
+            archived: p.archived,
+            created_at: p.created_at.clone(),
+            updated_at: p.updated_at.clone(),
+        }
+    }
+}
+
+/// The normalised note shape.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteOut {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub flagged: bool,
+    pub created_at: Option<String>,
+}
+
+impl From<&Note> for NoteOut {
+    fn from(n: &Note) -> Self {
+        NoteOut {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            text: n.text.clone(),
+            flagged: n.flagged,
+            created_at: n.created_at.clone(),
+        }
+    }
+}
+
+/// A CLI failure with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl From<BackendError> for CliError {
+    fn from(e: BackendError) -> Self {
+        CliError {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> CliError {
+    CliError {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+fn io(e: std::io::Error) -> CliError {
+    // A reader that stopped early (`| head`) is not an error.
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CliError {
+            code: 0,
+            message: String::new(),
+        };
+    }
+    CliError {
+        code: 74,
+        message: e.to_string(),
+    }
+}
+
+/// Run one command, writing results to `out`.
+pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Result<(), CliError> {
+    match command {
+        Command::List {
+            query,
+            limit,
+            format,
+        } => {
+            let q = ListQuery {
+                search: query,
+                include_archived: false,
+            };
+            let mut people = client.backend().list_all(&q, &mut |_, _| {}).await?;
+            if let Some(n) = limit {
+                people.truncate(n);
+            }
+            print_people(&people, format, out)
+        }
+        Command::Show { id, format } => {
+            let (person, notes) = client.load_detail(&id).await?;
+            match format {
+                Format::Json => {
+                    #[derive(Serialize)]
+                    struct Shown {
+                        #[serde(flatten)]
+                        person: PersonOut,
+                        notes: Vec<NoteOut>,
+                    }
+                    let shown = Shown {
+                        person: PersonOut::from(&person),
+                        notes: notes.iter().map(NoteOut::from).collect(),
+                    };
+                    json_line(&shown, out)
+                }
+                Format::Csv => print_people(&[person], Format::Csv, out),
+                Format::Table => print_person_table(&person, &notes, out),
+            }
+        }
+        Command::Add {
+            family_name,
+            given_name,
+            emails,
+            phones,
+            company,
+            job_title,
+        } => {
+            let person = Person {
+                family_name,
+                given_name: given_name.unwrap_or_default(),
+                emails,
+                phones: phones
+                    .into_iter()
+                    .map(|number| Phone {
+                        number,
+                        kind: String::new(),
+                    })
+                    .collect(),
+                company: company.unwrap_or_default(),
+                job_title: job_title.unwrap_or_default(),
+                ..Default::default()
+            };
+            let violations = crate::model::validate_person(&person);
+            if !violations.is_empty() {
+                return Err(BackendError::Validation(violations).into());
+            }
+            let saved = client.save_person(None, &person).await?;
+            writeln!(out, "{}", saved.id).map_err(io)
+        }
+        Command::Edit { id, sets } => {
+            let base = client.backend().get_person(&id).await?;
+            let mut edited = base.clone();
+            for set in &sets {
+                apply_set(&mut edited, set)?;
+            }
+            let violations = crate::model::validate_person(&edited);
+            if !violations.is_empty() {
+                return Err(BackendError::Validation(violations).into());
+            }
+            let saved = client.save_person(Some(&base), &edited.normalize()).await?;
+            json_line(&PersonOut::from(&saved), out)
+        }
+        Command::Note(NoteCommand::List { id, format }) => {
+            let (_, notes) = client.load_detail(&id).await?;
+            match format {
+                Format::Json => {
+                    json_line(&notes.iter().map(NoteOut::from).collect::<Vec<_>>(), out)
+                }
+                Format::Csv => {
+                    let mut w = csv::Writer::from_writer(out);
+                    for n in &notes {
+                        w.serialize(NoteOut::from(n))
+                            .map_err(|e| usage(e.to_string()))?;
+                    }
+                    w.flush().map_err(io)
+                }
+                Format::Table => {
+                    for n in &notes {
+                        writeln!(
+                            out,
+                            "{}\t{}\t{}\t{}",
+                            for_display(&n.id),
+                            if n.flagged { "⚑" } else { " " },
+                            for_display(n.created_at.as_deref().unwrap_or("")),
+                            for_display(if n.title.is_empty() {
+                                &n.text
+                            } else {
+                                &n.title
+                            })
+                        )
+                        .map_err(io)?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Command::Note(NoteCommand::Add { id, text, title }) => {
+            let caps = client.capabilities();
+            if !caps.notes {
+                return Err(
+                    BackendError::Unsupported(format!("{} has no notes", client.kind())).into(),
+                );
+            }
+            let note = Note {
+                person_id: id.clone(),
+                title: title.unwrap_or_default(),
+                text,
+                ..Default::default()
+            };
+            let saved = client.save_note(&id, &note).await?;
+            writeln!(out, "{}", saved.id).map_err(io)
+        }
+        Command::Note(NoteCommand::Flag { id, note_id, off }) => {
+            if !client.capabilities().flag_notes {
+                return Err(BackendError::Unsupported(format!(
+                    "{} cannot flag notes",
+                    client.kind()
+                ))
+                .into());
+            }
+            let saved = client.flag_note(&id, &note_id, !off).await?;
+            json_line(&NoteOut::from(&saved), out)
+        }
+        Command::Enrich { id, wait: _ } => {
+            // Adapters with an asynchronous job poll until it finishes (bounded).
+            let person = client.backend().get_person(&id).await?;
+            match client.enrich(&person).await? {
+                EnrichOutcome::Proposals(props) => {
+                    if props.is_empty() {
+                        writeln!(out, "nothing to propose").map_err(io)?;
+                    }
+                    for p in props {
+                        writeln!(
+                            out,
+                            "{}\t{}\t→ {}",
+                            for_display(&p.field),
+                            for_display(if p.current.is_empty() {
+                                "(empty)"
+                            } else {
+                                &p.current
+                            }),
+                            for_display(&p.proposed)
+                        )
+                        .map_err(io)?;
+                    }
+                    Ok(())
+                }
+                EnrichOutcome::Changed { person, changed } => {
+                    writeln!(out, "changed: {}", changed.join(", ")).map_err(io)?;
+                    json_line(&PersonOut::from(&person), out)
+                }
+            }
+        }
+    }
+}
+
+/// `FIELD=VALUE` onto a person. Lists are comma separated.
+fn apply_set(p: &mut Person, set: &str) -> Result<(), CliError> {
+    let (field, value) = set
+        .split_once('=')
+        .ok_or_else(|| usage(format!("--set needs FIELD=VALUE, got '{set}'")))?;
+    let list = || {
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    match field {
+        "givenName" => p.given_name = value.into(),
+        "familyName" => p.family_name = value.into(),
+        "additionalName" => p.additional_name = value.into(),
+        "honorificPrefix" => p.honorific_prefix = value.into(),
+        "company" => p.company = value.into(),
+        "jobTitle" => p.job_title = value.into(),
+        "linkedin" => p.linkedin = value.into(),
+        "emails" | "email" => p.emails = list(),
+        "phones" | "phone" => {
+            p.phones = list()
+                .into_iter()
+                .map(|number| Phone {
+                    number,
+                    kind: String::new(),
+                })
+                .collect()
+        }
+        "tags" => p.tags = list(),
+        "street" => p.address.street = value.into(),
+        "postalCode" => p.address.postal_code = value.into(),
+        "city" => p.address.city = value.into(),
+        "region" => p.address.region = value.into(),
+        "country" => p.address.country = value.into(),
+        other => match other.strip_prefix("custom.") {
+            Some(key) if !key.is_empty() => {
+                p.custom_fields
+                    .insert(key.to_string(), serde_json::Value::String(value.into()));
+            }
+            _ => {
+                return Err(usage(format!(
+                    "unknown field '{other}' (givenName, familyName, emails, phones, company, jobTitle, tags, street, postalCode, city, region, country, linkedin, custom.KEY)"
+                )));
+            }
+        },
+    }
+    Ok(())
+}
+
+fn csv_err(e: csv::Error) -> CliError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io(e),
+        other => usage(format!("{other:?}")),
+    }
+}
+
+fn json_line<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<(), CliError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io(std::io::Error::from(kind)),
+        None => usage(e.to_string()),
+    })?;
+    writeln!(out).map_err(io)
+}
+
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    id: &'a str,
+    #[serde(rename = "givenName")]
+    given_name: &'a str,
+    #[serde(rename = "familyName")]
+    family_name: &'a str,
+    #[serde(rename = "displayName")]
+    display_name: String,
+    emails: String,
+    phones: String,
+    company: &'a str,
+    #[serde(rename = "jobTitle")]
+    job_title: &'a str,
+    tags: String,
+    archived: bool,
+    #[serde(rename = "createdAt")]
+    created_at: &'a str,
+    #[serde(rename = "updatedAt")]
+    updated_at: &'a str,
+}
+
+fn print_people(people: &[Person], format: Format, out: &mut dyn Write) -> Result<(), CliError> {
+    match format {
+        Format::Json => json_line(&people.iter().map(PersonOut::from).collect::<Vec<_>>(), out),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            for p in people {
+                w.serialize(CsvRow {
+                    id: &p.id,
+                    given_name: &p.given_name,
+                    family_name: &p.family_name,
+                    display_name: p.full_name(),
+                    emails: p.emails.join(";"),
+                    phones: p
+                        .phones
+                        .iter()
+                        .map(|p| p.number.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    company: &p.company,
+                    job_title: &p.job_title,
+                    tags: p.tags.join(";"),
+                    archived: p.archived,
+                    created_at: p.created_at.as_deref().unwrap_or(""),
+                    updated_at: p.updated_at.as_deref().unwrap_or(""),
+                })
+                .map_err(csv_err)?;
+            }
+            w.flush().map_err(io)
+        }
+        Format::Table => {
+            for p in people {
+                // Table output goes to a terminal: sanitise like the TUI does.
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    for_display(&p.id),
+                    for_display(&p.full_name()),
+                    for_display(&p.company),
+                    for_display(p.primary_email().unwrap_or(""))
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_person_table(p: &Person, notes: &[Note], out: &mut dyn Write) -> Result<(), CliError> {
+    let mut row = |k: &str, v: &str| -> Result<(), CliError> {
+        if !v.is_empty() {
+            writeln!(out, "{k:<12} {}", for_display(v)).map_err(io)?;
+        }
+        Ok(())
+    };
+    row("id", &p.id)?;
+    row("name", &p.full_name())?;
+    row("emails", &p.emails.join(", "))?;
+    row(
+        "phones",
+        &p.phones
+            .iter()
+            .map(|p| p.number.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )?;
+    row("company", &p.company)?;
+    row("job title", &p.job_title)?;
+    row("address", &p.address.one_line())?;
+    row("tags", &p.tags.join(", "))?;
+    row("created", p.created_at.as_deref().unwrap_or(""))?;
+    row("updated", p.updated_at.as_deref().unwrap_or(""))?;
+    for n in notes {
+        writeln!(
+            out,
+            "note {} {}{}",
+            for_display(&n.id),
+            if n.flagged { "⚑ " } else { "" },
+            for_display(if n.title.is_empty() {
+                &n.text
+            } else {
+                &n.title
+            })
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}
