@@ -15,6 +15,7 @@ pub struct Client {
     store: Arc<Mutex<Store>>,
     /// The store is a cache of a remote backend (not its source of truth).
     remote: bool,
+    net_status: Option<crate::workspace::NetStatusRx>,
 }
 
 impl std::fmt::Debug for Client {
@@ -32,6 +33,7 @@ impl Client {
             backend,
             store,
             remote: false,
+            net_status: None,
         }
     }
 
@@ -42,7 +44,18 @@ impl Client {
             backend,
             store,
             remote: true,
+            net_status: None,
         }
+    }
+
+    /// Where the HTTP client reports waits (rate limit, retry backoff).
+    pub fn with_net_status(mut self, rx: crate::workspace::NetStatusRx) -> Client {
+        self.net_status = Some(rx);
+        self
+    }
+
+    pub fn net_status(&self) -> Option<crate::workspace::NetStatusRx> {
+        self.net_status.clone()
     }
 
     pub fn is_remote(&self) -> bool {

@@ -114,15 +114,21 @@ fn local_client(db: &Path, seed_demo: bool) -> Result<Client, OpenError> {
 }
 
 fn remote_client(name: &str, profile: &Profile, dirs: &Dirs) -> Result<Client, OpenError> {
-    let backend = remote_backend(name, profile)?;
+    let (backend, status) = remote_backend(name, profile)?;
     // Every remote profile gets its own cache database.
     let cache = dirs.cache.join(format!("{name}.sqlite"));
     let store = Arc::new(Mutex::new(Store::open(&cache)?));
-    Ok(Client::remote(backend, store))
+    Ok(Client::remote(backend, store).with_net_status(status))
 }
 
+/// The HTTP client's waits (rate limit, retry backoff), for the status line.
+pub type NetStatusRx = tokio::sync::watch::Receiver<crate::backend::http::NetStatus>;
+
 /// Build the adapter a remote profile names, with its secret.
-pub fn remote_backend(name: &str, profile: &Profile) -> Result<Arc<dyn Backend>, OpenError> {
+pub fn remote_backend(
+    name: &str,
+    profile: &Profile,
+) -> Result<(Arc<dyn Backend>, NetStatusRx), OpenError> {
     use crate::backend::http::{HttpConfig, RateLimit};
     use crate::backend::introzy::IntrozyBackend;
     use crate::backend::rhythm::{OAuthSettings, RhythmAuth, RhythmBackend};
@@ -140,19 +146,26 @@ pub fn remote_backend(name: &str, profile: &Profile) -> Result<Arc<dyn Backend>,
             .api_key(name)?
             .ok_or_else(|| fail("no API key: set api_key_env, api_key_cmd or api_key".into()))
     };
-    let built: Result<Arc<dyn Backend>, crate::backend::BackendError> = match profile.backend {
+    type Built = Result<(Arc<dyn Backend>, NetStatusRx), crate::backend::BackendError>;
+    let built: Built = match profile.backend {
         BackendKind::Local => unreachable!("local profiles are opened by local_client"),
         BackendKind::Rogerroger => {
             let mut config = RogerRoger::default_config(base_url);
             if let Some(n) = profile.rate_limit_per_minute {
                 config.rate_limit = Some(RateLimit::per_minute(n));
             }
-            RogerRoger::new(config, need_key()?).map(|b| Arc::new(b) as Arc<dyn Backend>)
+            RogerRoger::new(config, need_key()?).map(|b| {
+                let status = b.http().status();
+                (Arc::new(b) as Arc<dyn Backend>, status)
+            })
         }
         BackendKind::Introzy => {
             let mut config = HttpConfig::new(base_url);
             config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
-            IntrozyBackend::new(config, &need_key()?).map(|b| Arc::new(b) as Arc<dyn Backend>)
+            IntrozyBackend::new(config, &need_key()?).map(|b| {
+                let status = b.http().status();
+                (Arc::new(b) as Arc<dyn Backend>, status)
+            })
         }
         BackendKind::Rhythm => {
             let tenant = profile
@@ -173,7 +186,10 @@ pub fn remote_backend(name: &str, profile: &Profile) -> Result<Arc<dyn Backend>,
             };
             let mut config = HttpConfig::new(base_url);
             config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
-            RhythmBackend::new(config, &tenant, auth).map(|b| Arc::new(b) as Arc<dyn Backend>)
+            RhythmBackend::new(config, &tenant, auth).map(|b| {
+                let status = b.http().status();
+                (Arc::new(b) as Arc<dyn Backend>, status)
+            })
         }
     };
     built.map_err(|e| fail(e.to_string()))

@@ -536,3 +536,39 @@ fn resize_keeps_the_selection_visible() {
     assert!(s.people.selected >= s.people.offset && s.people.selected < s.people.offset + rows);
     assert!(!s.two_panes());
 }
+
+#[test]
+fn a_duplicate_on_create_offers_the_existing_person() {
+    let (mut s, _) = ready();
+    press(&mut s, "a");
+    type_text(&mut s, "Ann");
+    press(&mut s, "tab tab");
+    type_text(&mut s, "Smith");
+    press(&mut s, "ctrl-s");
+    handle(
+        &mut s,
+        Input::Msg(Msg::PersonSaved(Err(BackendError::Conflict {
+            message: "A person with this email already exists in your organization".into(),
+            existing: Some("p-2".into()),
+        }))),
+    );
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Confirm(c)) if c.on_yes == Pending::OpenPerson { id: "p-2".into() })
+    );
+    let e = press(&mut s, "y");
+    assert!(s.overlays.is_empty());
+    assert_eq!(selected(&s), "p-2");
+    assert!(matches!(&e[..], [Effect::LoadDetail { id, .. }] if id == "p-2"));
+}
+
+#[test]
+fn network_waits_show_in_state() {
+    let (mut s, _) = ready();
+    handle(
+        &mut s,
+        Input::Msg(Msg::Net(Some("waiting for rate limit (12s)".into()))),
+    );
+    assert_eq!(s.net.as_deref(), Some("waiting for rate limit (12s)"));
+    handle(&mut s, Input::Msg(Msg::Net(None)));
+    assert!(s.net.is_none());
+}

@@ -79,4 +79,6 @@ pub enum Msg {
     },
     DraftFound(Draft),
     Status(String),
+    /// The network layer is waiting ("waiting for rate limit (12s)"), or not.
+    Net(Option<String>),
 }

@@ -164,6 +164,8 @@ where
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
     let mut batch = Vec::new();
+    let mut net = runner.client.net_status();
+    let mut net_waiting = false;
     loop {
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &state))?;
@@ -182,6 +184,18 @@ where
                 if n == 0 { continue; }
                 batch.drain(..).map(Input::Msg).collect()
             }
+            changed = net_changed(&mut net) => {
+                if changed.is_err() { net = None; continue; }
+                let text = net.as_ref().and_then(|rx| rx.borrow().describe(std::time::Instant::now()));
+                net_waiting = text.is_some();
+                vec![Input::Msg(Msg::Net(text))]
+            }
+            // While waiting, count the seconds down once a second.
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)), if net_waiting => {
+                let text = net.as_ref().and_then(|rx| rx.borrow().describe(std::time::Instant::now()));
+                net_waiting = text.is_some();
+                vec![Input::Msg(Msg::Net(text))]
+            }
             _ = sigterm.recv() => return finish(&runner, &state, Exit::Signal("SIGTERM")).await,
             _ = sighup.recv() => return finish(&runner, &state, Exit::Signal("SIGHUP")).await,
             _ = sigint.recv() => return finish(&runner, &state, Exit::Signal("SIGINT")).await,
@@ -194,6 +208,16 @@ where
             }
         }
         dirty = true;
+    }
+}
+
+/// Resolves when the network status changes; never, without a status channel.
+async fn net_changed(
+    rx: &mut Option<crate::workspace::NetStatusRx>,
+) -> Result<(), tokio::sync::watch::error::RecvError> {
+    match rx {
+        Some(rx) => rx.changed().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -124,7 +124,8 @@ impl PeopleView {
         self.selected_person().map(|p| p.id.as_str())
     }
 
-    fn select_id(&mut self, id: Option<&str>) {
+    /// Select the person with `id`, if they are in the filtered list.
+    pub fn select_id(&mut self, id: Option<&str>) {
         if let Some(id) = id
             && let Some(pos) = self.visible.iter().position(|&i| self.all[i].id == id)
         {

@@ -418,12 +418,25 @@ impl NoteEditor {
 /// What a "yes" in a confirmation does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    DeletePerson { id: String, name: String },
-    ArchivePerson { id: String, archive: bool },
-    DeleteNote { person_id: String, note_id: String },
+    DeletePerson {
+        id: String,
+        name: String,
+    },
+    ArchivePerson {
+        id: String,
+        archive: bool,
+    },
+    DeleteNote {
+        person_id: String,
+        note_id: String,
+    },
     DiscardForm,
     DiscardEditor,
     RestoreDraft(Draft),
+    /// Open an existing person (after a duplicate was refused).
+    OpenPerson {
+        id: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -472,6 +485,8 @@ pub struct State {
     pub searching: bool,
     pub search_input: LineInput,
     pub status: StatusLine,
+    /// What the network layer is waiting for, if anything.
+    pub net: Option<String>,
     pub pending_keys: KeySeq,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
@@ -497,6 +512,7 @@ impl State {
             searching: false,
             search_input: LineInput::default(),
             status: StatusLine::default(),
+            net: None,
             pending_keys: Vec::new(),
             size: (100, 30),
             quitting: false,

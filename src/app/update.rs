@@ -509,6 +509,19 @@ fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
                     vec![Effect::ClearDraft]
                 }
                 Pending::RestoreDraft(draft) => restore_draft(state, draft),
+                Pending::OpenPerson { id } => {
+                    // Leave the refused form and show the existing record.
+                    if matches!(state.overlays.last(), Some(Overlay::PersonForm(_))) {
+                        state.overlays.pop();
+                    }
+                    state.people.select_id(Some(&id));
+                    state.people.scroll_to_selection(state.list_rows());
+                    state.focus = Focus::Detail;
+                    let request = state.request_id();
+                    state.detail.request = request;
+                    state.detail.loading = Some(id.clone());
+                    vec![Effect::LoadDetail { request, id }]
+                }
             }
         }
         Action::Deny | Action::Cancel | Action::Back => {
@@ -773,6 +786,10 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.info(s);
             Vec::new()
         }
+        Msg::Net(text) => {
+            state.net = text;
+            Vec::new()
+        }
     }
 }
 
@@ -796,9 +813,19 @@ fn person_saved(
             let message = e.to_string();
             if let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() {
                 form.saving = false;
-                if let BackendError::Validation(violations) = e {
+                match e {
                     // Show the server's words next to the fields they name.
-                    form.errors = violations;
+                    BackendError::Validation(violations) => form.errors = violations,
+                    BackendError::Conflict {
+                        existing: Some(id),
+                        message,
+                    } if form.kind == FormKind::Create => {
+                        state.overlays.push(Overlay::Confirm(Confirm {
+                            question: format!("{message}. Open the existing person instead?"),
+                            on_yes: Pending::OpenPerson { id },
+                        }));
+                    }
+                    _ => {}
                 }
             }
             state.error(format!("not saved: {message}"));

@@ -27,11 +27,18 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         StatusKind::Busy => theme.busy(),
         StatusKind::Error => theme.error(),
     };
-    let room = (area.width as usize).saturating_sub(label.chars().count() + 2);
+    let net = state
+        .net
+        .as_deref()
+        .map(|n| format!("{n} · "))
+        .unwrap_or_default();
+    let room =
+        (area.width as usize).saturating_sub(label.chars().count() + net.chars().count() + 2);
     let message = fit(&clean(&state.status.message), room);
     let line = Line::from(vec![
         Span::styled(label, theme.selected()),
         Span::raw(" "),
+        Span::styled(net, theme.busy()),
         Span::styled(message, style),
     ]);
     frame.render_widget(Paragraph::new(line), area);
