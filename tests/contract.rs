@@ -19,7 +19,9 @@
 mod support;
 
 use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::introzy::{self as iz, EnrichPolling, IntrozyBackend};
 use rolo::backend::local::LocalBackend;
+use rolo::backend::rhythm::{self as rh, RhythmAuth, RhythmBackend};
 use rolo::backend::rogerroger::{self as rr, RogerRoger};
 use rolo::backend::{Backend, BackendError, ListQuery};
 use rolo::model::{Note, Person};
@@ -28,6 +30,8 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::fake_introzy::{self as fake_iz, FakeIntrozy};
+use support::fake_rhythm::{self as fake_rh, FakeRhythm};
 use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
 use support::faults::{Fault, Recorder};
 use support::{sample_people, sample_person};
@@ -51,6 +55,22 @@ pub trait Harness: Send + Sync {
     fn job_title_key(&self) -> &'static str;
     /// The field name a missing family name is reported under.
     fn family_name_field(&self) -> &'static str;
+    /// `p` as this backend can store it (fields its API lacks cleared).
+    fn adapt(&self, p: Person) -> Person {
+        p
+    }
+    /// The one-field edit the edit scenarios make; it lands in the raw
+    /// record under `job_title_key()`.
+    fn edit_one_field(&self, p: &mut Person, value: &str) {
+        p.job_title = value.to_string();
+    }
+    fn edited_value(&self, p: &Person) -> String {
+        p.job_title.clone()
+    }
+    /// Whether `list_page` reports a total (Rhythm's search does not).
+    fn reports_total(&self) -> bool {
+        true
+    }
     /// An id no record has.
     fn missing_id(&self) -> String {
         "00000000-0000-4000-8000-000000000000".into()
@@ -60,6 +80,10 @@ pub trait Harness: Send + Sync {
 /// What networked backends add: the fake's request log and faults.
 pub trait NetHarness: Harness {
     fn recorder(&self) -> &Recorder;
+    /// The method `list_page` uses (Rhythm searches with POST).
+    fn list_method(&self) -> &'static str {
+        "GET"
+    }
     /// Request paths, as the fake sees them, for targeting faults.
     fn list_path(&self) -> String;
     fn create_path(&self) -> String;
@@ -271,6 +295,264 @@ impl NetHarness for RogerRogerHarness {
     }
 }
 
+/// Introzy against its fake server.
+pub struct IntrozyHarness {
+    fake: FakeIntrozy,
+    backend: IntrozyBackend,
+}
+
+impl IntrozyHarness {
+    pub async fn start() -> IntrozyHarness {
+        let fake = FakeIntrozy::start().await;
+        fake.set_enrich_delay(Duration::from_millis(50));
+        let backend = iz_backend(&fake, fake_iz::API_KEY);
+        IntrozyHarness { fake, backend }
+    }
+}
+
+fn iz_backend(fake: &FakeIntrozy, key: &str) -> IntrozyBackend {
+    let config = test_http(&fake.base_url, HttpConfig::new(&fake.base_url));
+    IntrozyBackend::new(config, &SecretString::from(key))
+        .expect("introzy backend")
+        .with_enrich_polling(EnrichPolling {
+            interval: Duration::from_millis(20),
+            max_wait: Duration::from_secs(3),
+        })
+}
+
+impl Harness for IntrozyHarness {
+    fn backend(&self) -> &dyn Backend {
+        &self.backend
+    }
+
+    fn seed(&self, people: &[Person]) -> Vec<String> {
+        people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // The documented wire shape plus fields rolo does not model.
+                self.fake.seed(json!({
+                    "email": p.primary_email().unwrap_or_default(),
+                    "firstName": p.given_name,
+                    "lastName": p.family_name,
+                    "phoneNumber": p.primary_phone().unwrap_or_default(),
+                    "address": p.address.one_line(),
+                    "latitude": 52.37,
+                    "isConnector": i % 2 == 0,
+                    "isFullUser": false,
+                    "customFields": {"cf_department": "Sales", "cf_lead_source": "web"},
+                    "company": {"id": format!("company-{i}"), "name": "Acme BV",
+                                "industry": "Software", "website": "https://acme.test"},
+                }))
+            })
+            .collect()
+    }
+
+    fn raw(&self, id: &str) -> Option<Value> {
+        self.fake.raw(id)
+    }
+
+    fn count(&self) -> usize {
+        self.fake.people_count()
+    }
+
+    fn page_size(&self) -> usize {
+        iz::PAGE_LIMIT
+    }
+
+    fn volatile_keys(&self) -> &'static [&'static str] {
+        &["updatedAt"]
+    }
+
+    /// Introzy has no job title; the edit scenarios change the last name.
+    fn job_title_key(&self) -> &'static str {
+        "lastName"
+    }
+
+    fn family_name_field(&self) -> &'static str {
+        "familyName"
+    }
+
+    /// One email, one untyped phone, the address as one string, no title.
+    fn adapt(&self, mut p: Person) -> Person {
+        p.job_title.clear();
+        for phone in &mut p.phones {
+            phone.kind.clear();
+        }
+        p.address = rolo::model::Address {
+            street: p.address.one_line(),
+            ..Default::default()
+        };
+        p
+    }
+
+    fn edit_one_field(&self, p: &mut Person, value: &str) {
+        p.family_name = value.to_string();
+    }
+
+    fn edited_value(&self, p: &Person) -> String {
+        p.family_name.clone()
+    }
+}
+
+impl NetHarness for IntrozyHarness {
+    fn recorder(&self) -> &Recorder {
+        &self.fake.recorder
+    }
+
+    fn list_path(&self) -> String {
+        "/api/people".into()
+    }
+
+    fn create_path(&self) -> String {
+        "/api/people".into()
+    }
+
+    fn person_path(&self, id: &str) -> String {
+        format!("/api/people/{id}")
+    }
+
+    fn with_credential(&self, credential: &str) -> Box<dyn Backend> {
+        Box::new(iz_backend(&self.fake, credential))
+    }
+
+    fn server_rejected(&self) -> (Person, &'static str) {
+        // Only the server knows the select options of its custom fields; its
+        // `{success:false, error}` names no field, so the request is blamed.
+        let mut p = self.adapt(sample_person(7001));
+        p.custom_fields
+            .insert("cf_lead_source".into(), json!("billboard"));
+        (p, "request")
+    }
+}
+
+/// Rhythm Rolodex against its fake server (static `Authorization` key; the
+/// OAuth2 path has its own tests in tests/rhythm.rs).
+pub struct RhythmHarness {
+    fake: FakeRhythm,
+    backend: RhythmBackend,
+}
+
+impl RhythmHarness {
+    pub async fn start() -> RhythmHarness {
+        let fake = FakeRhythm::start().await;
+        // Regular pages so page counts are predictable here; short and empty
+        // pages are covered in tests/rhythm.rs.
+        fake.set_scan_sizes(vec![25]);
+        let backend = rh_backend(&fake, fake_rh::STATIC_KEY);
+        RhythmHarness { fake, backend }
+    }
+}
+
+fn rh_backend(fake: &FakeRhythm, key: &str) -> RhythmBackend {
+    let config = test_http(&fake.base_url, HttpConfig::new(&fake.base_url));
+    RhythmBackend::new(
+        config,
+        fake_rh::TENANT,
+        RhythmAuth::Static(SecretString::from(key)),
+    )
+    .expect("rhythm backend")
+}
+
+impl Harness for RhythmHarness {
+    fn backend(&self) -> &dyn Backend {
+        &self.backend
+    }
+
+    fn seed(&self, people: &[Person]) -> Vec<String> {
+        people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut wire = rh::person_to_wire(p).expect("sample to wire");
+                let extra = json!({
+                    "status": "active",
+                    "middle_name": null,
+                    "custom_field_values": [{"id": "cf1", "value": i}],
+                    "do_not_call": i % 2 == 0,
+                    "communication_preferences": [{"type": "newsletter"}],
+                    "portal_delegates": [],
+                    "sys_external_id": format!("legacy-{i}"),
+                });
+                for (k, v) in extra.as_object().into_iter().flatten() {
+                    wire.insert(k.clone(), v.clone());
+                }
+                self.fake.seed(Value::Object(wire))
+            })
+            .collect()
+    }
+
+    fn raw(&self, id: &str) -> Option<Value> {
+        self.fake.raw(id)
+    }
+
+    fn count(&self) -> usize {
+        self.fake.contacts_count()
+    }
+
+    fn page_size(&self) -> usize {
+        25
+    }
+
+    fn volatile_keys(&self) -> &'static [&'static str] {
+        &[
+            "sys_version",
+            "sys_last_modified_at",
+            "sys_last_modified_by_id",
+        ]
+    }
+
+    fn job_title_key(&self) -> &'static str {
+        "job_title"
+    }
+
+    fn family_name_field(&self) -> &'static str {
+        "familyName"
+    }
+
+    fn reports_total(&self) -> bool {
+        false
+    }
+
+    fn missing_id(&self) -> String {
+        "c-missing".into()
+    }
+}
+
+impl NetHarness for RhythmHarness {
+    fn recorder(&self) -> &Recorder {
+        &self.fake.recorder
+    }
+
+    fn list_method(&self) -> &'static str {
+        "POST"
+    }
+
+    fn list_path(&self) -> String {
+        format!("/contacts/{}/search", fake_rh::TENANT)
+    }
+
+    fn create_path(&self) -> String {
+        format!("/contacts/{}", fake_rh::TENANT)
+    }
+
+    fn person_path(&self, id: &str) -> String {
+        format!("/contacts/{}/{id}", fake_rh::TENANT)
+    }
+
+    fn with_credential(&self, credential: &str) -> Box<dyn Backend> {
+        Box::new(rh_backend(&self.fake, credential))
+    }
+
+    fn server_rejected(&self) -> (Person, &'static str) {
+        // The server caps names at 100 characters; its `{message}` names no
+        // field, so the request is blamed.
+        let mut p = sample_person(7001);
+        p.family_name = "X".repeat(150);
+        (p, "request")
+    }
+}
+
 // ------------------------------------------------------------- scenarios ----
 
 mod scenarios {
@@ -305,7 +587,7 @@ mod scenarios {
             .list_page(&all(), None)
             .await
             .expect("first page");
-        assert_eq!(first.total, Some(75));
+        assert_eq!(first.total, h.reports_total().then_some(75));
     }
 
     pub async fn searches(h: &dyn Harness) {
@@ -325,7 +607,7 @@ mod scenarios {
 
     pub async fn creates_and_reads(h: &dyn Harness) {
         let before = h.count();
-        let new = sample_person(901);
+        let new = h.adapt(sample_person(901));
         let created = h.backend().create_person(&new).await.expect("create");
         assert!(!created.id.is_empty());
         assert_eq!(h.count(), before + 1);
@@ -347,13 +629,13 @@ mod scenarios {
         let before = h.raw(&id).expect("raw before");
         let base = h.backend().get_person(&id).await.expect("read");
         let mut edited = base.clone();
-        edited.job_title = "Chief Tester".into();
+        h.edit_one_field(&mut edited, "Chief Tester");
         let saved = h
             .backend()
             .update_person(&base, &edited)
             .await
             .expect("update");
-        assert_eq!(saved.job_title, "Chief Tester");
+        assert_eq!(h.edited_value(&saved), "Chief Tester");
         assert_ne!(
             saved.version, None,
             "a version token to check conflicts with"
@@ -375,13 +657,13 @@ mod scenarios {
         let id = h.seed(&sample_people(1))[0].clone();
         let base = h.backend().get_person(&id).await.expect("read");
         let mut first = base.clone();
-        first.job_title = "First".into();
+        h.edit_one_field(&mut first, "First");
         h.backend()
             .update_person(&base, &first)
             .await
             .expect("first edit");
         let mut second = base.clone();
-        second.job_title = "Second".into();
+        h.edit_one_field(&mut second, "Second");
         let err = h.backend().update_person(&base, &second).await.unwrap_err();
         assert!(matches!(err, BackendError::Conflict { .. }), "{err:?}");
         assert_eq!(h.raw(&id).expect("raw")[h.job_title_key()], "First");
@@ -524,7 +806,12 @@ mod scenarios {
     pub async fn waits_out_429(h: &dyn NetHarness) {
         h.seed(&sample_people(3));
         let rec = h.recorder();
-        rec.inject(Some("GET"), Some(&h.list_path()), Fault::RateLimited(1), 1);
+        rec.inject(
+            Some(h.list_method()),
+            Some(&h.list_path()),
+            Fault::RateLimited(1),
+            1,
+        );
         let before = rec.request_count();
         let started = Instant::now();
         let page = h
@@ -579,7 +866,7 @@ mod scenarios {
         let posts = rec.count("POST", &h.create_path());
         let err = h
             .backend()
-            .create_person(&sample_person(42))
+            .create_person(&h.adapt(sample_person(42)))
             .await
             .unwrap_err();
         assert!(
@@ -601,7 +888,7 @@ mod scenarios {
         );
         let before = h.count();
         let requests = rec.request_count();
-        let new = sample_person(777);
+        let new = h.adapt(sample_person(777));
         let created = h
             .backend()
             .create_person(&new)
@@ -685,3 +972,7 @@ macro_rules! network_contract {
 contract!(local, LocalHarness::start());
 contract!(rogerroger, RogerRogerHarness::start());
 network_contract!(rogerroger_net, RogerRogerHarness::start());
+contract!(introzy, IntrozyHarness::start());
+network_contract!(introzy_net, IntrozyHarness::start());
+contract!(rhythm, RhythmHarness::start());
+network_contract!(rhythm_net, RhythmHarness::start());

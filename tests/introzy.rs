@@ -144,6 +144,7 @@ async fn duplicate_email_names_the_existing_person() {
     let err = b
         .create_person(&Person {
             given_name: "New".into(),
+            family_name: "Person".into(),
             emails: vec!["DUP@acme.com".into()],
             ..Default::default()
         })
@@ -387,6 +388,7 @@ async fn server_errors_are_retried_for_reads_not_for_creates() {
     let err = b
         .create_person(&Person {
             given_name: "X".into(),
+            family_name: "Y".into(),
             emails: vec!["x@y.co".into()],
             ..Default::default()
         })

@@ -274,7 +274,10 @@ async fn delete_and_merge() {
         b.get_person(&gone).await,
         Err(BackendError::NotFound(_))
     ));
-    let merged = b.merge_people(&keep, &[dup.clone()]).await.unwrap();
+    let merged = b
+        .merge_people(&keep, std::slice::from_ref(&dup))
+        .await
+        .unwrap();
     assert_eq!(merged.job_title, "CFO");
     assert_eq!(merged.extra["merged_ids"], json!([dup]));
     assert!(fake.raw(&dup).is_none());

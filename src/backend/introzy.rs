@@ -21,7 +21,7 @@ use super::http::{Auth, HttpClient, HttpConfig, JSON, RequestSpec};
 use super::{Backend, BackendError, Cursor, EnrichOutcome, ListQuery, Page, Result};
 use crate::model::{
     Address, Capabilities, EnrichKind, Note, NoteId, Person, Phone, Violation, email_looks_valid,
-    phone_looks_valid,
+    phone_looks_valid, validate_person,
 };
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -178,10 +178,14 @@ fn length_rules(p: &Person) -> Vec<Violation> {
     out
 }
 
-/// Everything a create needs: Introzy requires `email` and `firstName`
-/// (unlike the shared rules, the family name is optional here).
+/// Everything a create needs: the shared rules (family name, shapes) plus
+/// Introzy's required `email` and `firstName`.
 pub fn validate_for_create(p: &Person) -> Vec<Violation> {
-    let mut out = Vec::new();
+    let mut out: Vec<Violation> = validate_person(p)
+        .into_iter()
+        // Email and phone shapes are checked below with Introzy's limits.
+        .filter(|v| !v.field.starts_with("emails") && !v.field.starts_with("phones"))
+        .collect();
     match p.primary_email() {
         None => out.push(Violation::new(
             "emails",
@@ -916,6 +920,19 @@ impl Backend for IntrozyBackend {
             return Ok(base.clone());
         }
         let email = edited.primary_email().unwrap_or_default().to_string();
+        // Introzy has no conditional PATCH: compare `updatedAt` first so an
+        // edit made elsewhere since loading is reported, not overwritten.
+        let current = self.fetch_person(&base.id).await?;
+        if base.version.is_some()
+            && current.get("updatedAt").and_then(Value::as_str) != base.version.as_deref()
+        {
+            return Err(BackendError::Conflict {
+                message:
+                    "the person changed on the server since it was loaded; reload and edit again"
+                        .into(),
+                existing: Some(base.id.clone()),
+            });
+        }
         // Setting fields to absolute values is safe to repeat.
         let spec =
             RequestSpec::patch(person_path(&base.id), Value::Object(body), JSON).idempotent(true);

@@ -23,7 +23,7 @@ use super::http::{Auth, HttpClient, HttpConfig, JSON, RequestSpec, TokenSource};
 use super::introzy::encode_segment;
 use super::{Backend, BackendError, Cursor, EnrichOutcome, FieldProposal, ListQuery, Page, Result};
 use crate::model::{
-    Address, Capabilities, EnrichKind, Note, NoteId, Person, Phone, Violation, email_looks_valid,
+    Address, Capabilities, EnrichKind, Note, NoteId, Person, Phone, Violation, validate_person,
 };
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -341,25 +341,10 @@ pub fn person_to_wire(p: &Person) -> std::result::Result<Map<String, Value>, Vec
     }
 }
 
-/// Shape checks shared with every backend, minus the family-name rule:
-/// Rhythm accepts a contact with either name.
+/// The rules every backend shares (family name required, email and phone
+/// shapes); Rhythm adds none of its own.
 fn validate(p: &Person) -> Vec<Violation> {
-    let mut out = Vec::new();
-    if p.given_name.trim().is_empty() && p.family_name.trim().is_empty() {
-        out.push(Violation::new(
-            "familyName",
-            "a first or last name is required",
-        ));
-    }
-    for (i, e) in p.emails.iter().enumerate() {
-        if !email_looks_valid(e) {
-            out.push(Violation::new(
-                format!("emails[{i}]"),
-                format!("'{e}' is not an email address"),
-            ));
-        }
-    }
-    out
+    validate_person(p)
 }
 
 /// The POST body: the wire record without `id` or server-managed fields.

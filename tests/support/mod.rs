@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_introzy;
+pub mod fake_rhythm;
 pub mod fake_rogerroger;
 pub mod faults;
 
