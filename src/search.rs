@@ -159,7 +159,7 @@ impl Searcher {
         }
         if use_fuzzy {
             // Stable: equal scores keep the list's sort order.
-            scored.sort_by(|a, b| b.0.cmp(&a.0));
+            scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         }
         scored.into_iter().map(|(_, i)| i).collect()
     }

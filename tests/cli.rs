@@ -2,7 +2,6 @@
 //! RogerRoger profile against the fake server, with the same JSON shape,
 //! exit codes by error kind, and secrets kept out of every output.
 
-#[allow(dead_code, unused_imports)]
 mod support;
 
 use serde_json::Value;

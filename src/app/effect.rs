@@ -6,6 +6,8 @@ use crate::model::{Note, Person};
 use crate::store::PersonSummary;
 
 /// Work for the event loop to spawn; nothing in `app` awaits.
+// Short-lived, one per user action: boxing the people inside buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadPeople,

@@ -455,6 +455,8 @@ pub struct Review {
 }
 
 /// Layers drawn over the panes; the topmost gets the keys.
+// At most a few exist at once; the large ones are already boxed or rare.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help { scroll: u16, mode: KeyMode },

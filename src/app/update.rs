@@ -15,6 +15,8 @@ use crate::store::PersonSummary;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Input from the terminal or from background work.
+// Consumed as soon as it is made; size does not matter here.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Input {
     Key(KeyEvent),

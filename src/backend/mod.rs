@@ -6,8 +6,8 @@
 pub mod http;
 pub mod introzy;
 pub mod local;
-pub mod rogerroger;
 pub mod rhythm;
+pub mod rogerroger;
 
 use crate::model::{Capabilities, Note, NoteId, Person, PersonId, Violation};
 use async_trait::async_trait;
@@ -102,6 +102,8 @@ pub struct FieldProposal {
     pub proposed: String,
 }
 
+// One per enrich request; boxing the person buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnrichOutcome {
     /// Proposals for the user to accept or reject.

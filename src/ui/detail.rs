@@ -189,11 +189,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     }
     // Keep the selected note on screen: scroll just enough.
     let height = inner.height as usize;
-    let scroll = if selected_line + 3 > height {
-        selected_line + 3 - height
-    } else {
-        0
-    };
+    let scroll = (selected_line + 3).saturating_sub(height);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
