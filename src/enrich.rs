@@ -172,6 +172,16 @@ pub fn apply_proposal(person: &mut Person, proposal: &FieldProposal) -> bool {
         "jobTitle" => person.job_title = value,
         "givenName" => person.given_name = value,
         "familyName" => person.family_name = value,
+        field if field.starts_with("extra.") => {
+            // Server fields rolo does not model (Rhythm's social links).
+            let key = &field["extra.".len()..];
+            if key.is_empty() {
+                return false;
+            }
+            person
+                .extra
+                .insert(key.to_string(), serde_json::Value::String(value));
+        }
         field => {
             let Some(idx) = field
                 .strip_prefix("phones[")
@@ -249,5 +259,12 @@ mod tests {
         assert!(apply_proposal(&mut p, &props[0]));
         assert_eq!(p.phones[0].number, "+31612345678");
         assert_eq!(p.initials, "");
+        let twitter = FieldProposal {
+            field: "extra.twitter".into(),
+            current: String::new(),
+            proposed: "@jane".into(),
+        };
+        assert!(apply_proposal(&mut p, &twitter));
+        assert_eq!(p.extra["twitter"], "@jane");
     }
 }
