@@ -221,3 +221,16 @@ fn no_color_still_marks_the_selection() {
         .unwrap();
     assert!(buf[(3, selected_row)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn help_marks_what_the_backend_cannot_do() {
+    let mut s = main_screen((100, 50));
+    s.caps.enrich = None;
+    s.workspace.backend = "rogerroger".into();
+    press(&mut s, "?");
+    let text = format!("{}", render(&s).backend());
+    assert!(
+        text.contains("(unavailable: rogerroger offers no enrichment)"),
+        "{text}"
+    );
+}

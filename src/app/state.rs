@@ -552,6 +552,24 @@ impl State {
         }
     }
 
+    /// Why `action` cannot be done on this backend, if it cannot.
+    pub fn unavailable(&self, action: super::action::Action) -> Option<String> {
+        use super::action::Action;
+        let backend = &self.workspace.backend;
+        let caps = &self.caps;
+        let reason = match action {
+            Action::DeletePerson if !caps.delete => "does not support deleting people",
+            Action::ArchivePerson if !caps.archive => "does not support archiving",
+            Action::AddNote | Action::EditNote | Action::DeleteNote if !caps.notes => {
+                "has no notes"
+            }
+            Action::FlagNote if !caps.flag_notes => "cannot flag notes",
+            Action::Enrich if caps.enrich.is_none() => "offers no enrichment",
+            _ => return None,
+        };
+        Some(format!("{backend} {reason}"))
+    }
+
     pub fn request_id(&mut self) -> u64 {
         self.next_request += 1;
         self.next_request

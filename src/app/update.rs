@@ -166,6 +166,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if state.searching {
         return update_search(state, action);
     }
+    // One place says why the backend cannot do something.
+    if let Some(reason) = state.unavailable(action) {
+        state.info(reason);
+        return Vec::new();
+    }
     match state.focus {
         Focus::List => update_list(state, action),
         Focus::Detail => update_detail(state, action),
@@ -305,13 +310,6 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
         .filter(|p| p.id == summary.id && state.detail.loading.is_none());
     match action {
         Action::DeletePerson => {
-            if !state.caps.delete {
-                state.info(format!(
-                    "{} does not support deleting people",
-                    state.workspace.backend
-                ));
-                return Vec::new();
-            }
             state.overlays.push(Overlay::Confirm(Confirm {
                 question: format!("Delete {} and all their notes?", summary.display_name),
                 on_yes: Pending::DeletePerson {
@@ -321,13 +319,6 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
             }));
         }
         Action::ArchivePerson => {
-            if !state.caps.archive {
-                state.info(format!(
-                    "{} does not support archiving",
-                    state.workspace.backend
-                ));
-                return Vec::new();
-            }
             let archive = !summary.archived;
             state.overlays.push(Overlay::Confirm(Confirm {
                 question: format!(
@@ -386,10 +377,6 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn add_note(state: &mut State, person: &Person) -> Vec<Effect> {
-    if !state.caps.notes {
-        state.info(format!("{} has no notes", state.workspace.backend));
-        return Vec::new();
-    }
     if !state.caps.multiple_notes && !state.detail.notes.is_empty() {
         // One note per person on this backend: edit it instead.
         state.focus = Focus::Detail;
@@ -401,16 +388,8 @@ fn add_note(state: &mut State, person: &Person) -> Vec<Effect> {
 }
 
 fn enrich(state: &mut State, person: Person) -> Vec<Effect> {
-    match state.caps.enrich {
-        None => {
-            state.info(format!("{} offers no enrichment", state.workspace.backend));
-            Vec::new()
-        }
-        Some(_) => {
-            state.busy(format!("enriching {}…", person.full_name()));
-            vec![Effect::Enrich { person }]
-        }
-    }
+    state.busy(format!("enriching {}…", person.full_name()));
+    vec![Effect::Enrich { person }]
 }
 
 fn edit_note(state: &mut State) -> Vec<Effect> {
@@ -447,10 +426,6 @@ fn delete_note(state: &mut State) -> Vec<Effect> {
 }
 
 fn flag_note(state: &mut State) -> Vec<Effect> {
-    if !state.caps.flag_notes {
-        state.info(format!("{} cannot flag notes", state.workspace.backend));
-        return Vec::new();
-    }
     let Some(note) = state.detail.selected_note().cloned() else {
         state.info("no note selected");
         return Vec::new();

@@ -27,10 +27,18 @@ pub fn draw(
         .unwrap_or(0)
         .min(22);
     for (action, keys) in &bindings {
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!(" {:<key_w$}  ", keys.join(", ")), theme.key()),
             Span::raw(action.description()),
-        ]));
+        ];
+        if let Some(reason) = state.unavailable(*action) {
+            spans[1].style = theme.dim();
+            spans.push(Span::styled(
+                format!("  (unavailable: {reason})"),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
