@@ -230,7 +230,7 @@ fn help_marks_what_the_backend_cannot_do() {
     press(&mut s, "?");
     let text = format!("{}", render(&s).backend());
     assert!(
-        text.contains("(unavailable: rogerroger offers no enrichment)"),
+        text.contains("↳ unavailable: rogerroger offers no enrichment"),
         "{text}"
     );
 }

@@ -31,14 +31,17 @@ pub fn draw(
             Span::styled(format!(" {:<key_w$}  ", keys.join(", ")), theme.key()),
             Span::raw(action.description()),
         ];
-        if let Some(reason) = state.unavailable(*action) {
+        let reason = state.unavailable(*action);
+        if reason.is_some() {
             spans[1].style = theme.dim();
-            spans.push(Span::styled(
-                format!("  (unavailable: {reason})"),
+        }
+        lines.push(Line::from(spans));
+        if let Some(reason) = reason {
+            lines.push(Line::styled(
+                format!(" {:<key_w$}  ↳ unavailable: {reason}", ""),
                 theme.dim(),
             ));
         }
-        lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
