@@ -487,7 +487,7 @@ impl HttpClient {
                 }
                 500..=599 if spec.idempotent && can_retry => {
                     if retry_after.is_some_and(|w| w > cfg.max_retry_after) {
-                        return Err(self.map_reply(&reply, secret.as_ref()));
+                        return Err(self.map_reply(&reply, secret.as_ref(), &spec));
                     }
                     retries += 1;
                     self.backoff(retries, retry_after).await;
@@ -499,16 +499,26 @@ impl HttpClient {
                         reauthed = true;
                         continue;
                     }
-                    return Err(self.map_reply(&reply, secret.as_ref()));
+                    return Err(self.map_reply(&reply, secret.as_ref(), &spec));
                 }
-                _ => return Err(self.map_reply(&reply, secret.as_ref())),
+                _ => return Err(self.map_reply(&reply, secret.as_ref(), &spec)),
             }
         }
     }
 
-    fn map_reply(&self, reply: &HttpResponse, secret: Option<&SecretString>) -> BackendError {
-        let err = map_error(reply.status, &reply.body);
-        scrub_error(err, secret)
+    /// Map an error reply, scrubbed of the credential and of any form
+    /// values we sent (an OAuth2 client secret must not come back in text).
+    fn map_reply(
+        &self,
+        reply: &HttpResponse,
+        secret: Option<&SecretString>,
+        spec: &RequestSpec,
+    ) -> BackendError {
+        let mut err = scrub_error(map_error(reply.status, &reply.body), secret);
+        for (_, value) in spec.form.iter().flatten() {
+            err = scrub_error(err, Some(value));
+        }
+        err
     }
 
     /// One attempt. Also returns the credential used, so error text can be
@@ -639,11 +649,18 @@ impl HttpClient {
         }
         let until = Instant::now() + wait;
         tracing::debug!(?reason, ?wait, "http: waiting");
-        self.inner
-            .status
-            .send_replace(NetStatus::Waiting { reason, until });
+        let waiting = NetStatus::Waiting { reason, until };
+        self.inner.status.send_replace(waiting);
         tokio::time::sleep(wait).await;
-        self.inner.status.send_replace(NetStatus::Idle);
+        // Another task may have started a longer wait meanwhile; only clear
+        // the status if it is still ours.
+        self.inner.status.send_if_modified(|s| {
+            let ours = *s == waiting;
+            if ours {
+                *s = NetStatus::Idle;
+            }
+            ours
+        });
     }
 }
 
@@ -1033,6 +1050,23 @@ mod tests {
         assert!(!format!("{auth:?}").contains("hunter2"));
         let client = HttpClient::new(HttpConfig::new("http://127.0.0.1:1"), auth).unwrap();
         assert!(!format!("{client:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn form_secrets_are_scrubbed_from_error_replies() {
+        let client = HttpClient::new(HttpConfig::new("http://127.0.0.1:1"), Auth::None).unwrap();
+        let spec = RequestSpec::new(Method::POST, "/oauth/token").form(vec![(
+            "client_secret".into(),
+            SecretString::from("s3cr3t-client-secret"),
+        )]);
+        let reply = HttpResponse {
+            status: 401,
+            headers: HeaderMap::new(),
+            body: br#"{"error":"invalid_client s3cr3t-client-secret"}"#.to_vec(),
+        };
+        let err = client.map_reply(&reply, None, &spec).to_string();
+        assert!(!err.contains("s3cr3t"), "{err}");
+        assert!(!format!("{spec:?}").contains("s3cr3t"));
     }
 
     #[test]
