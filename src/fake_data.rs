@@ -30,36 +30,11 @@ pub const DEMO_COUNT: usize = 240;
 
 /// Generate `count` people with notes, deterministically from `seed`.
 ///
-/// Large counts are split across threads; since every person has its own
-/// seed, the result is the same as generating them one by one.
+/// Sequential on purpose: the cost is mostly allocation and page faults
+/// (~4 KB per person with notes), and splitting the work across threads was
+/// slower on a shared 2-core machine once the parts had to be joined.
 pub fn generate_people(count: usize, seed: u64) -> Vec<PersonWithNotes> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    // Below this, spawning threads costs more than it saves.
-    if count < 20_000 || threads < 2 {
-        return (0..count).map(|i| generate_person(i, seed)).collect();
-    }
-    generate_parallel(count, seed, threads)
-}
-
-fn generate_parallel(count: usize, seed: u64, threads: usize) -> Vec<PersonWithNotes> {
-    let chunk = count.div_ceil(threads);
-    let parts: Vec<Vec<PersonWithNotes>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let range = (t * chunk).min(count)..((t + 1) * chunk).min(count);
-                scope.spawn(move || range.map(|i| generate_person(i, seed)).collect())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let mut out = Vec::with_capacity(count);
-    for part in parts {
-        out.extend(part);
-    }
-    out
+    (0..count).map(|i| generate_person(i, seed)).collect()
 }
 
 /// The person at `index` for `seed`; `generate_people` is this over `0..count`.
@@ -3145,13 +3120,6 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(&generate_people(50, 7)[..], &a[..50]);
         assert_ne!(generate_people(50, 8), a[..50].to_vec());
-    }
-
-    #[test]
-    fn parallel_generation_matches_sequential() {
-        let sequential = generate_people(301, 11);
-        assert_eq!(generate_parallel(301, 11, 4), sequential);
-        assert_eq!(generate_parallel(3, 11, 4), sequential[..3].to_vec());
     }
 
     #[test]
