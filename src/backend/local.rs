@@ -29,6 +29,12 @@ pub fn now_rfc3339() -> String {
         .to_string()
 }
 
+/// A fresh version token per write: timestamps can repeat within a
+/// millisecond, and a repeated token would hide a conflict.
+fn new_version() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -137,8 +143,8 @@ impl Backend for LocalBackend {
         }
         let now = now_rfc3339();
         person.created_at = Some(now.clone());
-        person.updated_at = Some(now.clone());
-        person.version = Some(now);
+        person.updated_at = Some(now);
+        person.version = Some(new_version());
         let person = person.normalize();
         self.with_store(move |store| {
             store.upsert_person(&person)?;
@@ -166,8 +172,8 @@ impl Backend for LocalBackend {
             }
             let now = now_rfc3339();
             edited.created_at = current.created_at;
-            edited.updated_at = Some(now.clone());
-            edited.version = Some(now);
+            edited.updated_at = Some(now);
+            edited.version = Some(new_version());
             let edited = edited.normalize();
             store.upsert_person(&edited)?;
             Ok(edited)
