@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod enrich;
 pub mod fake_data;
 pub mod model;
+pub mod outbox;
 pub mod sanitize;
 pub mod search;
 pub mod store;
