@@ -79,6 +79,10 @@ fn keystroke(view: &mut PeopleView, from: &[&str], to: &str, iters: u64) -> Dura
 
 fn filter(c: &mut Criterion) {
     let mut view = loaded_view();
+    for q in ["m", "ma", "mar", "company:gr"] {
+        view.set_query(q);
+        eprintln!("query {q:?} matches {} of {PEOPLE}", view.visible.len());
+    }
     let mut group = c.benchmark_group("filter_100k");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(8));
