@@ -1,12 +1,18 @@
-//! The client the app and the CLI talk to: reads come from the store, writes
-//! go through the backend and land in the store.
+//! The client the app and the CLI talk to.
 //!
-//! For the local backend the store *is* the backend's database, so every
-//! write is durable once the backend returns.
+//! * Local profiles: the store is the backend's own database; writes go
+//!   straight to the backend and are durable when it returns.
+//! * Remote profiles: the store is a cache. Reads are served from it first;
+//!   `sync` refreshes it from the server. Every write is committed to the
+//!   outbox together with its change to the cached copy, then `flush` sends
+//!   it (see [`crate::flush`]). Nothing acknowledged is lost when the
+//!   network, the server or rolo itself fails.
 
-use crate::backend::{Backend, BackendError, EnrichOutcome};
+use crate::backend::{Backend, BackendError, EnrichOutcome, ListQuery};
+use crate::flush::{FlushReport, flush};
 use crate::model::{Capabilities, Note, Person, sort_notes};
-use crate::store::{PersonSummary, Store};
+use crate::outbox::{Op, QueuedOp, new_local_id};
+use crate::store::{PersonSummary, Store, StoreError};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
@@ -16,14 +22,30 @@ pub struct Client {
     /// The store is a cache of a remote backend (not its source of truth).
     remote: bool,
     net_status: Option<crate::workspace::NetStatusRx>,
+    /// One flush at a time: two would send the same op twice.
+    flushing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("backend", &self.backend.kind())
+            .field("remote", &self.remote)
             .finish()
     }
+}
+
+/// What a full sync did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    pub flushed: FlushReport,
+    /// People fetched from the server (`None` when the fetch failed).
+    pub fetched: Option<usize>,
+    pub error: Option<String>,
+}
+
+fn storage(e: StoreError) -> BackendError {
+    BackendError::Storage(e.to_string())
 }
 
 impl Client {
@@ -34,17 +56,15 @@ impl Client {
             store,
             remote: false,
             net_status: None,
+            flushing: Arc::default(),
         }
     }
 
-    /// A remote backend with `store` as its cache: reads fall back to the
-    /// cache when the server is unreachable; successful writes update it.
+    /// A remote backend with `store` as its cache.
     pub fn remote(backend: Arc<dyn Backend>, store: Arc<Mutex<Store>>) -> Client {
         Client {
-            backend,
-            store,
             remote: true,
-            net_status: None,
+            ..Client::new(backend, store)
         }
     }
 
@@ -62,65 +82,6 @@ impl Client {
         self.remote
     }
 
-    /// Run `f` with the cache on the blocking pool, when this is a remote
-    /// profile (for local ones the backend already wrote the store).
-    async fn cache<F>(&self, f: F)
-    where
-        F: FnOnce(&mut Store) -> Result<(), crate::store::StoreError> + Send + 'static,
-    {
-        if !self.remote {
-            return;
-        }
-        let store = self.store.clone();
-        let result = tokio::task::spawn_blocking(move || match store.lock() {
-            Ok(mut s) => f(&mut s).map_err(|e| e.to_string()),
-            Err(_) => Err("cache lock poisoned".to_string()),
-        })
-        .await;
-        if let Ok(Err(e)) | Err(e) = result.map_err(|e| e.to_string()) {
-            tracing::warn!(error = %e, "cache write failed");
-        }
-    }
-
-    async fn cached<T, F>(&self, f: F) -> Option<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
-    {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.lock().ok().and_then(|s| f(&s).ok()))
-            .await
-            .ok()
-            .flatten()
-    }
-
-    /// Fetch everyone from the server into the cache. `progress(done, total)`.
-    pub async fn sync_all(
-        &self,
-        progress: &mut (dyn FnMut(usize, Option<u64>) + Send),
-    ) -> Result<usize, BackendError> {
-        let people = self
-            .backend
-            .list_all(
-                &crate::backend::ListQuery {
-                    search: None,
-                    include_archived: true,
-                },
-                progress,
-            )
-            .await?;
-        let n = people.len();
-        let entries: Vec<crate::model::PersonWithNotes> = people
-            .into_iter()
-            .map(|person| crate::model::PersonWithNotes {
-                person,
-                notes: Vec::new(),
-            })
-            .collect();
-        self.cache(move |s| s.import(&entries)).await;
-        Ok(n)
-    }
-
     pub fn kind(&self) -> &'static str {
         self.backend.kind()
     }
@@ -133,64 +94,120 @@ impl Client {
         &self.backend
     }
 
-    /// Everyone's list summary. Remote profiles refresh the cache from the
-    /// server first and fall back to the cache when that fails.
-    pub async fn load_summaries(&self) -> Result<Vec<PersonSummary>, String> {
-        if self.remote
-            && let Err(e) = self.sync_all(&mut |_, _| {}).await
-        {
-            tracing::warn!(error = %e, "sync failed; showing the cache");
-        }
-        self.cached_summaries().await
-    }
-
-    /// Everyone's list summary, straight from SQLite (on a blocking thread).
-    pub async fn cached_summaries(&self) -> Result<Vec<PersonSummary>, String> {
+    /// Run `f` with the store on the blocking pool.
+    pub(crate) async fn with_store<T, F>(&self, f: F) -> Result<T, BackendError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || {
-            let store = store
+            let mut guard = store
                 .lock()
-                .map_err(|_| "store lock poisoned".to_string())?;
-            store.load_summaries().map_err(|e| e.to_string())
+                .map_err(|_| BackendError::Storage("store lock poisoned".into()))?;
+            f(&mut guard).map_err(storage)
         })
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| BackendError::Storage(format!("store task failed: {e}")))?
     }
 
-    /// The full record and notes (flagged first, newest first).
+    /// Everyone's list summary, from SQLite; never waits for the network.
+    pub async fn load_summaries(&self) -> Result<Vec<PersonSummary>, String> {
+        self.with_store(|s| s.load_summaries())
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// When the cache was last filled from the server (RFC 3339).
+    pub async fn last_sync(&self) -> Option<String> {
+        self.with_store(|s| s.meta("last_sync"))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Send queued writes, then fetch everyone into the cache.
+    /// `progress(done, total)` after each page.
+    pub async fn sync(&self, progress: &mut (dyn FnMut(usize, Option<u64>) + Send)) -> SyncReport {
+        let mut report = SyncReport::default();
+        if !self.remote {
+            return report;
+        }
+        report.flushed = self.flush().await;
+        let query = ListQuery {
+            search: None,
+            include_archived: true,
+        };
+        match self.backend.list_all(&query, progress).await {
+            Ok(people) => {
+                report.fetched = Some(people.len());
+                let stamp = jiff::Timestamp::now().to_string();
+                let stored = self
+                    .with_store(move |s| {
+                        s.replace_from_server(&people)?;
+                        s.set_meta("last_sync", &stamp)
+                    })
+                    .await;
+                if let Err(e) = stored {
+                    report.error = Some(e.to_string());
+                }
+            }
+            Err(e) => report.error = Some(e.to_string()),
+        }
+        report
+    }
+
+    /// Send what the outbox holds (remote profiles; a no-op for local ones).
+    pub async fn flush(&self) -> FlushReport {
+        if !self.remote {
+            return FlushReport::default();
+        }
+        let _one_at_a_time = self.flushing.lock().await;
+        flush(self).await
+    }
+
+    pub async fn queued(&self) -> Result<Vec<QueuedOp>, BackendError> {
+        self.with_store(|s| s.queued()).await
+    }
+
+    /// The full record and notes (flagged first, newest first). Remote
+    /// profiles refresh from the server, keep the cached copy while a write
+    /// to it is queued, and fall back to the cache when offline.
     pub async fn load_detail(&self, id: &str) -> Result<(Person, Vec<Note>), BackendError> {
+        if !self.remote {
+            return self.fetch_detail(id).await;
+        }
+        let key = id.to_string();
+        let cached = self
+            .with_store(move |s| {
+                let pending = s.load_pending_for(&key)?;
+                Ok((s.get_person(&key)?, s.notes_for(&key)?, pending))
+            })
+            .await?;
+        if let (Some(person), notes, true) = &cached {
+            return Ok((person.clone(), notes.clone()));
+        }
         match self.fetch_detail(id).await {
             Ok((person, notes)) => {
                 let (p, n) = (person.clone(), notes.clone());
-                self.cache(move |s| {
+                self.with_store(move |s| {
                     s.upsert_person(&p)?;
-                    for note in &n {
-                        s.upsert_note(note)?;
-                    }
-                    Ok(())
+                    s.replace_notes(&p.id, &n)
                 })
-                .await;
+                .await?;
                 Ok((person, notes))
             }
-            Err(e) if self.remote && e.is_transient() => {
-                let key = id.to_string();
-                let cached = self
-                    .cached(move |s| Ok(s.get_person(&key)?.map(|p| (p, s.notes_for(&key)))))
-                    .await
-                    .flatten();
-                match cached {
-                    Some((person, Ok(notes))) => Ok((person, notes)),
-                    _ => Err(e),
-                }
-            }
+            Err(e) if e.is_transient() => match cached {
+                (Some(person), notes, _) => Ok((person, notes)),
+                _ => Err(e),
+            },
             Err(e) => Err(e),
         }
     }
 
     async fn fetch_detail(&self, id: &str) -> Result<(Person, Vec<Note>), BackendError> {
         let person = self.backend.get_person(id).await?;
-        let caps = self.backend.capabilities();
-        let mut notes = if caps.notes {
+        let mut notes = if self.backend.capabilities().notes {
             self.backend.list_notes(id).await?
         } else {
             Vec::new()
@@ -202,38 +219,107 @@ impl Client {
         Ok((person, notes))
     }
 
+    /// Queue a write and return the cached copy as it now stands.
+    async fn enqueue(&self, op: Op) -> Result<(), BackendError> {
+        self.with_store(move |s| s.enqueue(&op).map(|_| ())).await
+    }
+
     pub async fn save_person(
         &self,
         base: Option<&Person>,
         edited: &Person,
     ) -> Result<Person, BackendError> {
-        match base {
-            Some(base) => self.backend.update_person(base, edited).await,
-            None => self.backend.create_person(edited).await,
+        if !self.remote {
+            return match base {
+                Some(base) => self.backend.update_person(base, edited).await,
+                None => self.backend.create_person(edited).await,
+            };
         }
+        let violations = crate::model::validate_person(edited);
+        if !violations.is_empty() {
+            return Err(BackendError::Validation(violations));
+        }
+        let mut person = edited.clone().normalize();
+        let op = match base {
+            Some(base) => Op::UpdatePerson {
+                base: base.clone(),
+                edited: person.clone(),
+            },
+            None => {
+                person.id = new_local_id();
+                Op::CreatePerson {
+                    person: person.clone(),
+                }
+            }
+        };
+        self.enqueue(op).await?;
+        Ok(person)
     }
 
     pub async fn set_archived(&self, id: &str, archived: bool) -> Result<Person, BackendError> {
-        self.backend.set_archived(id, archived).await
+        if !self.remote {
+            return self.backend.set_archived(id, archived).await;
+        }
+        self.enqueue(Op::ArchivePerson {
+            id: id.to_string(),
+            archived,
+        })
+        .await?;
+        let key = id.to_string();
+        self.with_store(move |s| s.get_person(&key))
+            .await?
+            .ok_or_else(|| BackendError::NotFound(format!("person {id}")))
     }
 
     pub async fn delete_person(&self, id: &str) -> Result<(), BackendError> {
-        self.backend.delete_person(id).await
+        if !self.remote {
+            return self.backend.delete_person(id).await;
+        }
+        self.enqueue(Op::DeletePerson { id: id.to_string() }).await
     }
 
     /// Create the note when it has no id yet, else replace it.
     pub async fn save_note(&self, person_id: &str, note: &Note) -> Result<Note, BackendError> {
-        if note.id.is_empty() {
-            self.backend.create_note(person_id, note).await
-        } else {
-            self.backend.update_note(person_id, note).await
+        if !self.remote {
+            return if note.id.is_empty() {
+                self.backend.create_note(person_id, note).await
+            } else {
+                self.backend.update_note(person_id, note).await
+            };
         }
+        let mut note = note.clone();
+        note.person_id = person_id.to_string();
+        let now = jiff::Timestamp::now().to_string();
+        note.updated_at = Some(now.clone());
+        let op = if note.id.is_empty() {
+            note.id = new_local_id();
+            note.created_at = Some(now);
+            Op::CreateNote {
+                person_id: person_id.to_string(),
+                note: note.clone(),
+            }
+        } else {
+            Op::UpdateNote {
+                person_id: person_id.to_string(),
+                note: note.clone(),
+            }
+        };
+        self.enqueue(op).await?;
+        Ok(note)
     }
 
     pub async fn delete_note(&self, person_id: &str, note_id: &str) -> Result<(), BackendError> {
-        self.backend
-            .delete_note(person_id, &note_id.to_string())
-            .await
+        if !self.remote {
+            return self
+                .backend
+                .delete_note(person_id, &note_id.to_string())
+                .await;
+        }
+        self.enqueue(Op::DeleteNote {
+            person_id: person_id.to_string(),
+            note_id: note_id.to_string(),
+        })
+        .await
     }
 
     pub async fn flag_note(
@@ -242,11 +328,39 @@ impl Client {
         note_id: &str,
         flagged: bool,
     ) -> Result<Note, BackendError> {
-        self.backend
-            .set_note_flag(person_id, &note_id.to_string(), flagged)
-            .await
+        if !self.remote {
+            return self
+                .backend
+                .set_note_flag(person_id, &note_id.to_string(), flagged)
+                .await;
+        }
+        self.enqueue(Op::FlagNote {
+            person_id: person_id.to_string(),
+            note_id: note_id.to_string(),
+            flagged,
+        })
+        .await?;
+        let key = note_id.to_string();
+        self.with_store(move |s| s.get_note(&key))
+            .await?
+            .ok_or_else(|| BackendError::NotFound(format!("note {note_id}")))
     }
 
+    /// Resolve a conflicted edit: `resolved` is sent on top of `theirs`.
+    pub async fn resolve_conflict(
+        &self,
+        seq: i64,
+        theirs: &Person,
+        resolved: &Person,
+    ) -> Result<(), BackendError> {
+        let op = Op::UpdatePerson {
+            base: theirs.clone(),
+            edited: resolved.clone(),
+        };
+        self.with_store(move |s| s.replace_op(seq, &op)).await
+    }
+
+    /// Enrichment needs the server (or, locally, nothing but the record).
     pub async fn enrich(&self, person: &Person) -> Result<EnrichOutcome, BackendError> {
         self.backend.enrich(person).await
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod drafts;
 pub mod enrich;
 pub mod fake_data;
+pub mod flush;
 pub mod model;
 pub mod outbox;
 pub mod sanitize;

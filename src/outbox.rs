@@ -18,6 +18,8 @@ pub fn is_local_id(id: &str) -> bool {
 }
 
 /// One write waiting to reach the server.
+// Stored as JSON and handled one at a time: size in memory is irrelevant.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
@@ -174,6 +176,11 @@ fn fields(p: &Person) -> Map<String, Value> {
         }
         _ => Map::new(),
     }
+}
+
+/// Same content, ignoring ids, versions and timestamps.
+pub fn content_eq(a: &Person, b: &Person) -> bool {
+    fields(a) == fields(b)
 }
 
 /// One field as the three parties see it.

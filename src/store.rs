@@ -438,6 +438,64 @@ impl Store {
         Ok(())
     }
 
+    /// Is a write to this person waiting in the outbox?
+    pub fn load_pending_for(&self, person_id: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
+            [person_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Replace the cached notes of one person with the server's.
+    pub fn replace_notes(&mut self, person_id: &str, notes: &[Note]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
+        for n in notes {
+            let mut n = n.clone();
+            n.person_id = person_id.to_string();
+            upsert_note_in(&tx, &n)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Make the cache match a full listing from the server, except for
+    /// people with queued writes (their local copy is newer) and people
+    /// created offline (the server does not know them yet).
+    pub fn replace_from_server(&mut self, people: &[Person]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let pending: std::collections::HashSet<String> = tx
+            .prepare("SELECT DISTINCT person_id FROM outbox")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;",
+        )?;
+        for p in people {
+            tx.execute("INSERT OR IGNORE INTO seen(id) VALUES (?1)", [&p.id])?;
+            if !pending.contains(&p.id) {
+                upsert_person_in(&tx, p)?;
+            }
+        }
+        // Gone from the server: drop them, unless we still owe it a write.
+        tx.execute(
+            "DELETE FROM notes WHERE person_id NOT IN (SELECT id FROM seen)
+               AND person_id NOT IN (SELECT person_id FROM outbox)
+               AND person_id NOT LIKE 'local-%'",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM people WHERE id NOT IN (SELECT id FROM seen)
+               AND id NOT IN (SELECT person_id FROM outbox)
+               AND id NOT LIKE 'local-%'",
+            [],
+        )?;
+        tx.execute("DELETE FROM seen", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Give up on an op (the user discarded it).
     pub fn discard_op(&self, seq: i64) -> Result<()> {
         self.conn
@@ -447,6 +505,8 @@ impl Store {
 }
 
 /// What a sent op came back with, to store in the cache.
+// One per sent op; boxing the person buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Person {

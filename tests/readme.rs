@@ -32,6 +32,7 @@ fn mode_summary(mode: KeyMode) -> &'static str {
         KeyMode::Form => "the person form (other keys edit the field)",
         KeyMode::Confirm => "yes/no questions",
         KeyMode::Review => "reviewing enrichment proposals",
+        KeyMode::Conflict => "settling an edit the server changed meanwhile",
         KeyMode::Help => "the help overlay",
     }
 }

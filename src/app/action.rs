@@ -70,6 +70,9 @@ actions! {
     Accept => "accept", "Accept this proposal";
     Reject => "reject", "Reject this proposal";
     Apply => "apply", "Apply the accepted proposals";
+    Sync => "sync", "Send queued changes and refresh from the server";
+    KeepMine => "keep_mine", "Keep my value for this field";
+    TakeTheirs => "take_theirs", "Take the server's value for this field";
 }
 
 #[cfg(test)]

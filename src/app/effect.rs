@@ -2,7 +2,10 @@
 
 use super::state::Draft;
 use crate::backend::{BackendError, EnrichOutcome};
+use crate::client::SyncReport;
+use crate::flush::FlushReport;
 use crate::model::{Note, Person};
+use crate::outbox::QueuedOp;
 use crate::store::PersonSummary;
 
 /// Work for the event loop to spawn; nothing in `app` awaits.
@@ -49,6 +52,18 @@ pub enum Effect {
     },
     SaveDraft(Draft),
     ClearDraft,
+    /// Send queued writes and refresh the cache from the server.
+    Sync,
+    /// Send queued writes only.
+    Flush,
+    /// Read the outbox's conflicted edits, to show the first.
+    LoadConflicts,
+    /// The user settled a conflict: send `resolved` on top of `theirs`.
+    ResolveConflict {
+        seq: i64,
+        theirs: Person,
+        resolved: Person,
+    },
     Quit,
 }
 
@@ -83,4 +98,16 @@ pub enum Msg {
     Status(String),
     /// The network layer is waiting ("waiting for rate limit (12s)"), or not.
     Net(Option<String>),
+    SyncStarted {
+        last_sync: Option<String>,
+    },
+    SyncProgress {
+        done: usize,
+        total: Option<u64>,
+    },
+    SyncDone(SyncReport),
+    Flushed(FlushReport),
+    ConflictsLoaded(Vec<QueuedOp>),
+    /// The clock, for "synced 4 min ago".
+    Tick(jiff::Timestamp),
 }

@@ -29,66 +29,101 @@ struct Runner {
 }
 
 impl Runner {
-    fn run(&self, effect: Effect) -> bool {
-        let client = self.client.clone();
+    /// Spawn `work`; send its message; for a remote profile, then send the
+    /// outbox the write just joined.
+    fn spawn<F>(&self, flush_after: bool, work: F)
+    where
+        F: std::future::Future<Output = Msg> + Send + 'static,
+    {
         let tx = self.tx.clone();
-        macro_rules! spawn {
-            ($body:expr) => {{
-                tokio::spawn(async move {
-                    let msg = $body.await;
-                    let _ = tx.send(msg);
-                });
-            }};
-        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(work.await);
+            if flush_after && client.is_remote() {
+                let _ = tx.send(Msg::Flushed(client.flush().await));
+            }
+        });
+    }
+
+    fn run(&self, effect: Effect) -> bool {
+        let c = self.client.clone();
         match effect {
             Effect::Quit => return false,
             Effect::LoadPeople => {
-                spawn!(async move { Msg::PeopleLoaded(client.load_summaries().await) })
+                self.spawn(
+                    false,
+                    async move { Msg::PeopleLoaded(c.load_summaries().await) },
+                )
             }
-            Effect::LoadDetail { request, id } => spawn!(async move {
-                let result = client.load_detail(&id).await;
+            Effect::LoadDetail { request, id } => self.spawn(false, async move {
+                let result = c.load_detail(&id).await;
                 Msg::DetailLoaded {
                     request,
                     id,
                     result,
                 }
             }),
-            Effect::SavePerson { base, edited } => {
-                spawn!(
-                    async move { Msg::PersonSaved(client.save_person(base.as_ref(), &edited).await) }
-                )
-            }
-            Effect::ArchivePerson { id, archive } => {
-                spawn!(async move { Msg::PersonSaved(client.set_archived(&id, archive).await) })
-            }
-            Effect::DeletePerson { id } => spawn!(async move {
-                let result = client.delete_person(&id).await;
+            Effect::SavePerson { base, edited } => self.spawn(true, async move {
+                Msg::PersonSaved(c.save_person(base.as_ref(), &edited).await)
+            }),
+            Effect::ArchivePerson { id, archive } => self.spawn(true, async move {
+                Msg::PersonSaved(c.set_archived(&id, archive).await)
+            }),
+            Effect::DeletePerson { id } => self.spawn(true, async move {
+                let result = c.delete_person(&id).await;
                 Msg::PersonDeleted { id, result }
             }),
-            Effect::SaveNote { person_id, note } => {
-                spawn!(async move { Msg::NoteSaved(client.save_note(&person_id, &note).await) })
-            }
-            Effect::DeleteNote { person_id, note_id } => spawn!(async move {
-                let result = client.delete_note(&person_id, &note_id).await;
+            Effect::SaveNote { person_id, note } => self.spawn(true, async move {
+                Msg::NoteSaved(c.save_note(&person_id, &note).await)
+            }),
+            Effect::DeleteNote { person_id, note_id } => self.spawn(true, async move {
+                let result = c.delete_note(&person_id, &note_id).await;
                 Msg::NoteDeleted { note_id, result }
             }),
             Effect::FlagNote {
                 person_id,
                 note_id,
                 flagged,
-            } => spawn!(async move {
-                Msg::NoteSaved(client.flag_note(&person_id, &note_id, flagged).await)
+            } => self.spawn(true, async move {
+                Msg::NoteSaved(c.flag_note(&person_id, &note_id, flagged).await)
             }),
-            Effect::Enrich { person } => spawn!(async move {
-                let result = client.enrich(&person).await;
+            Effect::Enrich { person } => self.spawn(false, async move {
+                let result = c.enrich(&person).await;
                 Msg::EnrichReady {
                     person_id: person.id.clone(),
                     result,
                 }
             }),
+            Effect::Sync => {
+                let tx = self.tx.clone();
+                self.spawn(false, async move {
+                    let _ = tx.send(Msg::SyncStarted {
+                        last_sync: c.last_sync().await,
+                    });
+                    let progress_tx = tx.clone();
+                    let mut progress = move |done: usize, total: Option<u64>| {
+                        let _ = progress_tx.send(Msg::SyncProgress { done, total });
+                    };
+                    Msg::SyncDone(c.sync(&mut progress).await)
+                })
+            }
+            Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
+            Effect::LoadConflicts => self.spawn(false, async move {
+                Msg::ConflictsLoaded(c.queued().await.unwrap_or_default())
+            }),
+            Effect::ResolveConflict {
+                seq,
+                theirs,
+                resolved,
+            } => self.spawn(false, async move {
+                match c.resolve_conflict(seq, &theirs, &resolved).await {
+                    Ok(()) => Msg::Flushed(c.flush().await),
+                    Err(e) => Msg::Status(format!("could not queue the merged edit: {e}")),
+                }
+            }),
             Effect::Copy { text, what } => {
                 let result = copy_osc52(&text);
-                let _ = tx.send(Msg::Copied { what, result });
+                let _ = self.tx.send(Msg::Copied { what, result });
             }
             Effect::SaveDraft(draft) => {
                 let _ = self.drafts.send(Some(draft));
@@ -148,6 +183,11 @@ where
         state.size = (size.width, size.height);
     }
     runner.run(Effect::LoadPeople);
+    if runner.client.is_remote() {
+        state.sync.remote = true;
+        state.sync.now = Some(jiff::Timestamp::now());
+        runner.run(Effect::Sync);
+    }
     {
         let store = draft_store.clone();
         let tx = tx.clone();
@@ -163,6 +203,8 @@ where
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
+    let mut clock = tokio::time::interval(std::time::Duration::from_secs(30));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut batch = Vec::new();
     let mut net = runner.client.net_status();
     let mut net_waiting = false;
@@ -189,6 +231,14 @@ where
                 let text = net.as_ref().and_then(|rx| rx.borrow().describe(std::time::Instant::now()));
                 net_waiting = text.is_some();
                 vec![Input::Msg(Msg::Net(text))]
+            }
+            // The clock for "synced 4 min ago"; and a retry of queued writes
+            // while offline (the flush itself backs off on the server's word).
+            _ = clock.tick(), if state.sync.remote => {
+                if state.sync.queued > 0 && state.sync.progress.is_none() {
+                    runner.run(Effect::Flush);
+                }
+                vec![Input::Msg(Msg::Tick(jiff::Timestamp::now()))]
             }
             // While waiting, count the seconds down once a second.
             _ = tokio::time::sleep(std::time::Duration::from_secs(1)), if net_waiting => {

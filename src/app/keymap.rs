@@ -19,6 +19,7 @@ pub enum KeyMode {
     Form,
     Confirm,
     Review,
+    Conflict,
     Help,
 }
 
@@ -31,6 +32,7 @@ impl KeyMode {
         KeyMode::Form,
         KeyMode::Confirm,
         KeyMode::Review,
+        KeyMode::Conflict,
         KeyMode::Help,
     ];
 
@@ -43,6 +45,7 @@ impl KeyMode {
             KeyMode::Form => "form",
             KeyMode::Confirm => "confirm",
             KeyMode::Review => "review",
+            KeyMode::Conflict => "conflict",
             KeyMode::Help => "help",
         }
     }

@@ -464,6 +464,83 @@ pub enum Overlay {
     PersonForm(Box<PersonForm>),
     NoteEditor(Box<NoteEditor>),
     Review(Review),
+    Conflict(Box<ConflictReview>),
+}
+
+/// A queued edit the server changed underneath: field by field, mine or theirs.
+#[derive(Debug, Clone)]
+pub struct ConflictReview {
+    pub seq: i64,
+    pub name: String,
+    pub theirs: Person,
+    /// Both sides' non-overlapping changes, already merged.
+    pub partial: Person,
+    pub fields: Vec<crate::outbox::FieldConflict>,
+    /// Per field: keep mine (`true`) or take theirs.
+    pub keep_mine: Vec<bool>,
+    pub selected: usize,
+}
+
+/// How fresh the cache of a remote profile is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncView {
+    /// This profile talks to a server (there is something to sync).
+    pub remote: bool,
+    pub last_sync: Option<jiff::Timestamp>,
+    /// `(done, total)` while a sync runs.
+    pub progress: Option<(usize, Option<u64>)>,
+    /// The last attempt to reach the server failed.
+    pub offline: Option<String>,
+    /// Writes waiting in the outbox.
+    pub queued: usize,
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl SyncView {
+    /// "synced 4 min ago", "offline", "syncing 1,230/10,000" (empty for local).
+    pub fn describe(&self) -> String {
+        if !self.remote {
+            return String::new();
+        }
+        let mut out = match (&self.progress, &self.offline, &self.last_sync) {
+            (Some((done, Some(total))), _, _) => {
+                format!("syncing {}/{}", thousands(*done as u64), thousands(*total))
+            }
+            (Some((done, None)), _, _) => format!("syncing {}", thousands(*done as u64)),
+            (None, Some(_), _) => "offline".to_string(),
+            (None, None, Some(at)) => format!("synced {}", ago(*at, self.now)),
+            (None, None, None) => "never synced".to_string(),
+        };
+        if self.queued > 0 {
+            out.push_str(&format!(" · {} change(s) queued", self.queued));
+        }
+        out
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ago(at: jiff::Timestamp, now: Option<jiff::Timestamp>) -> String {
+    let Some(now) = now else {
+        return "earlier".into();
+    };
+    let secs = now.as_second() - at.as_second();
+    match secs {
+        s if s < 60 => "just now".into(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
 }
 
 /// Where the data comes from, for the status line.
@@ -489,6 +566,7 @@ pub struct State {
     pub status: StatusLine,
     /// What the network layer is waiting for, if anything.
     pub net: Option<String>,
+    pub sync: SyncView,
     pub pending_keys: KeySeq,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
@@ -515,6 +593,7 @@ impl State {
             search_input: LineInput::default(),
             status: StatusLine::default(),
             net: None,
+            sync: SyncView::default(),
             pending_keys: Vec::new(),
             size: (100, 30),
             quitting: false,
@@ -546,6 +625,7 @@ impl State {
             Some(Overlay::PersonForm(_)) => KeyMode::Form,
             Some(Overlay::NoteEditor(_)) => KeyMode::Editor,
             Some(Overlay::Review(_)) => KeyMode::Review,
+            Some(Overlay::Conflict(_)) => KeyMode::Conflict,
             None if self.searching => KeyMode::Search,
             None if self.focus == Focus::Detail => KeyMode::Detail,
             None => KeyMode::Normal,

@@ -161,6 +161,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Some(Overlay::PersonForm(_)) => return update_form(state, action),
         Some(Overlay::NoteEditor(_)) => return update_editor(state, action),
         Some(Overlay::Review(_)) => return update_review(state, action),
+        Some(Overlay::Conflict(_)) => return update_conflict(state, action),
         None => {}
     }
     if state.searching {
@@ -256,9 +257,57 @@ fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Help => open_help(state),
+        Action::Sync => return start_sync(state),
         _ => return person_action(state, action),
     }
     select_changed(state)
+}
+
+fn start_sync(state: &mut State) -> Vec<Effect> {
+    if !state.sync.remote {
+        state.info("the local workspace has nothing to sync");
+        return Vec::new();
+    }
+    if state.sync.progress.is_some() {
+        state.info("a sync is already running");
+        return Vec::new();
+    }
+    state.sync.progress = Some((0, None));
+    vec![Effect::Sync]
+}
+
+fn update_conflict(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Conflict(c)) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let n = c.fields.len();
+    match action {
+        Action::MoveDown => c.selected = (c.selected + 1).min(n.saturating_sub(1)),
+        Action::MoveUp => c.selected = c.selected.saturating_sub(1),
+        Action::KeepMine | Action::TakeTheirs => {
+            if let Some(choice) = c.keep_mine.get_mut(c.selected) {
+                *choice = action == Action::KeepMine;
+                c.selected = (c.selected + 1).min(n.saturating_sub(1));
+            }
+        }
+        Action::Apply => {
+            let resolved = crate::outbox::resolve(&c.partial, &c.fields, &c.keep_mine);
+            let (seq, theirs) = (c.seq, c.theirs.clone());
+            state.overlays.pop();
+            state.busy("sending your merged edit…");
+            return vec![Effect::ResolveConflict {
+                seq,
+                theirs,
+                resolved,
+            }];
+        }
+        Action::Cancel | Action::Back => {
+            state.overlays.pop();
+            state.info("the edit stays queued; Ctrl-R syncs and asks again");
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn update_detail(state: &mut State, action: Action) -> Vec<Effect> {
@@ -767,7 +816,120 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.net = text;
             Vec::new()
         }
+        Msg::SyncStarted { last_sync } => {
+            state.sync.remote = true;
+            state.sync.last_sync = last_sync.and_then(|s| s.parse().ok());
+            state.sync.progress = Some((0, None));
+            Vec::new()
+        }
+        Msg::SyncProgress { done, total } => {
+            state.sync.progress = Some((done, total));
+            Vec::new()
+        }
+        Msg::SyncDone(report) => {
+            state.sync.progress = None;
+            state.sync.queued = report.flushed.remaining;
+            match &report.error {
+                None => {
+                    state.sync.offline = None;
+                    state.sync.last_sync = state.sync.now.or_else(|| Some(jiff::Timestamp::now()));
+                }
+                Some(e) => {
+                    state.sync.offline = Some(e.clone());
+                    state.error(format!(
+                        "offline: {e} — showing the cache; edits are queued"
+                    ));
+                }
+            }
+            let mut effects = vec![Effect::LoadPeople];
+            effects.extend(after_flush(state, &report.flushed));
+            effects
+        }
+        Msg::Flushed(report) => {
+            state.sync.queued = report.remaining;
+            let mut effects = vec![Effect::LoadPeople];
+            effects.extend(after_flush(state, &report));
+            effects
+        }
+        Msg::ConflictsLoaded(queued) => {
+            show_first_conflict(state, queued);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.sync.now = Some(now);
+            Vec::new()
+        }
     }
+}
+
+/// After the outbox was sent: say what happened, ask about conflicts.
+fn after_flush(state: &mut State, report: &crate::flush::FlushReport) -> Vec<Effect> {
+    match &report.stopped {
+        Some(e) if report.remaining > 0 => {
+            state.sync.offline = Some(e.clone());
+            state.error(format!(
+                "{} change(s) queued, will retry: {e}",
+                report.remaining
+            ));
+        }
+        _ => {
+            if report.stopped.is_none() && !report.sent.is_empty() {
+                state.sync.offline = None;
+                state.info(format!("sent: {}", report.sent.join(", ")));
+            }
+        }
+    }
+    if let Some((_, why)) = report.failed.first() {
+        state.error(format!("the server refused a queued change (kept): {why}"));
+    }
+    if !report.conflicts.is_empty() {
+        return vec![Effect::LoadConflicts];
+    }
+    Vec::new()
+}
+
+fn show_first_conflict(state: &mut State, queued: Vec<crate::outbox::QueuedOp>) {
+    use crate::outbox::{Merge, Op, OpState, merge};
+    if state
+        .overlays
+        .iter()
+        .any(|o| matches!(o, Overlay::Conflict(_)))
+    {
+        return;
+    }
+    let Some((seq, base, edited, theirs)) =
+        queued
+            .into_iter()
+            .find_map(|q| match (q.state, q.op, q.theirs) {
+                (OpState::Conflict, Op::UpdatePerson { base, edited }, Some(theirs)) => {
+                    Some((q.seq, base, edited, theirs))
+                }
+                _ => None,
+            })
+    else {
+        return;
+    };
+    let (partial, fields) = match merge(&base, &edited, &theirs) {
+        Merge::Conflicts { partial, fields } => (partial, fields),
+        // Merged cleanly after all: send it as it stands.
+        Merge::Clean(partial) => (partial, Vec::new()),
+    };
+    let n = fields.len();
+    state
+        .overlays
+        .push(Overlay::Conflict(Box::new(super::state::ConflictReview {
+            seq,
+            name: edited.full_name(),
+            theirs,
+            partial,
+            fields,
+            keep_mine: vec![true; n],
+            selected: 0,
+        })));
+    state.error(format!(
+        "{} changed on the server while your edit was queued: choose per field",
+        edited.full_name()
+    ));
 }
 
 fn person_saved(

@@ -79,6 +79,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 let area = centered(main, 90, main.height);
                 note_editor::draw(frame, area, ed, theme);
             }
+            Overlay::Conflict(c) => {
+                let h = (c.fields.len() as u16 * 3 + 5).min(main.height);
+                popups::draw_conflict(frame, centered(main, 90, h), c, theme);
+            }
             Overlay::Review(r) => {
                 let h = (r.items.len() as u16 + 4).min(main.height);
                 popups::draw_review(frame, centered(main, 80, h), r, theme);

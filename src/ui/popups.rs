@@ -2,7 +2,7 @@
 
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::state::{Confirm, Review};
+use crate::app::state::{Confirm, ConflictReview, Review};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -67,6 +67,55 @@ pub fn draw_review(frame: &mut Frame, area: Rect, review: &Review, theme: Theme)
         } else {
             line
         });
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn show_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(empty)".into(),
+        serde_json::Value::String(s) if s.is_empty() => "(empty)".into(),
+        serde_json::Value::String(s) => clean(s),
+        other => clean(&other.to_string()),
+    }
+}
+
+pub fn draw_conflict(frame: &mut Frame, area: Rect, c: &ConflictReview, theme: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.error())
+        .title(format!(" {} changed on the server ", clean(&c.name)));
+    let w = area.width.saturating_sub(8) as usize;
+    let mut lines = vec![Line::styled(
+        "Other changes merged already. Per field: m keeps mine, t takes theirs; Enter sends, Esc later.",
+        theme.dim(),
+    )];
+    for (i, f) in c.fields.iter().enumerate() {
+        let mine = c.keep_mine.get(i).copied().unwrap_or(true);
+        let head = Line::from(vec![
+            Span::styled(format!("{} ", f.field), theme.heading()),
+            Span::styled(if mine { "[mine]" } else { "[theirs]" }, theme.key()),
+        ]);
+        lines.push(if i == c.selected {
+            head.style(theme.selected())
+        } else {
+            head
+        });
+        let mark = |on: bool| if on { "▶" } else { " " };
+        lines.push(Line::raw(fit(
+            &format!(" {} mine   {}", mark(mine), show_value(&f.mine)),
+            w,
+        )));
+        lines.push(Line::raw(fit(
+            &format!(
+                " {} theirs {}   (was {})",
+                mark(!mine),
+                show_value(&f.theirs),
+                show_value(&f.base)
+            ),
+            w,
+        )));
     }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);

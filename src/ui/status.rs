@@ -75,6 +75,12 @@ fn hint_actions(mode: KeyMode) -> &'static [Action] {
             Action::Cancel,
         ],
         KeyMode::Confirm => &[Action::Confirm, Action::Deny],
+        KeyMode::Conflict => &[
+            Action::KeepMine,
+            Action::TakeTheirs,
+            Action::Apply,
+            Action::Cancel,
+        ],
         KeyMode::Review => &[
             Action::Accept,
             Action::Reject,
@@ -113,6 +119,9 @@ fn hint_word(action: Action) -> &'static str {
         Action::Accept => "accept",
         Action::Reject => "reject",
         Action::Apply => "apply",
+        Action::KeepMine => "mine",
+        Action::TakeTheirs => "theirs",
+        Action::Sync => "sync",
         other => other.name(),
     }
 }
