@@ -39,7 +39,13 @@ pub(crate) async fn flush(client: &Client) -> FlushReport {
     };
     // A person whose earlier write is stuck keeps their later ones queued.
     let mut blocked: HashSet<String> = HashSet::new();
-    for q in queued {
+    // Ids the server gave records created earlier in this flush: the store
+    // renames them in the queued ops, and this copy of the queue needs it too.
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for mut q in queued {
+        for (from, to) in &renamed {
+            q.op.rename_id(from, to);
+        }
         let person = q.op.person_id().to_string();
         if q.state != OpState::Pending || blocked.contains(&person) {
             blocked.insert(person);
@@ -55,6 +61,7 @@ pub(crate) async fn flush(client: &Client) -> FlushReport {
         }
         match send(client, &q).await {
             Ok(outcome) => {
+                renamed.extend(server_named(&outcome));
                 let described = q.op.describe();
                 match client.with_store(move |s| s.complete(seq, &outcome)).await {
                     Ok(()) => report.sent.push(described),
@@ -98,6 +105,21 @@ pub(crate) async fn flush(client: &Client) -> FlushReport {
     }
     report.remaining = client.queued().await.map(|q| q.len()).unwrap_or(0);
     report
+}
+
+/// `(local id, server id)` when `outcome` names a record created offline.
+fn server_named(outcome: &Outcome) -> Option<(String, String)> {
+    match outcome {
+        Outcome::Person {
+            local_id: Some(local),
+            person,
+        } if *local != person.id => Some((local.clone(), person.id.clone())),
+        Outcome::Note {
+            local_id: Some(local),
+            note,
+        } if *local != note.id => Some((local.clone(), note.id.clone())),
+        _ => None,
+    }
 }
 
 /// One op to the server; what to store when it went through.

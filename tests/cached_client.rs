@@ -1,0 +1,873 @@
+//! The cached client of a remote profile, end to end against the fake
+//! servers: a real SQLite cache file in a temp dir, `Client::remote` over a
+//! real HTTP adapter, and a TCP proxy in front of the fake that the tests
+//! switch off and on. Switching the proxy off refuses new connections and
+//! cuts the open ones (a dropped fake could keep serving pooled keep-alive
+//! connections), so "the server is down" is exact; switching it on again
+//! listens on the same port, in front of the same data.
+//!
+//! Each scenario is written once over [`Fake`] and run for RogerRoger, and
+//! for Introzy and Rhythm where the backend can do what it needs.
+//! Backoffs are milliseconds; the only real wait is a `Retry-After: 1`.
+
+mod support;
+
+use rolo::backend::Backend;
+use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::introzy::IntrozyBackend;
+use rolo::backend::rhythm::{RhythmAuth, RhythmBackend};
+use rolo::backend::rogerroger::RogerRoger;
+use rolo::client::Client;
+use rolo::model::{Note, Person};
+use rolo::outbox::{Op, OpState, is_local_id};
+use rolo::store::Store;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::fake_introzy::{self as fake_iz, FakeIntrozy};
+use support::fake_rhythm::{self as fake_rh, FakeRhythm};
+use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
+use support::faults::{Fault, Recorder};
+use support::sample_person;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{AbortHandle, JoinHandle};
+
+// ----------------------------------------------------------------- proxy ----
+
+/// A TCP proxy on a fixed local port that can be taken down and brought back.
+struct Proxy {
+    addr: SocketAddr,
+    target: SocketAddr,
+    accept: Option<JoinHandle<()>>,
+    conns: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl Proxy {
+    async fn start(target_url: &str) -> Proxy {
+        let target: SocketAddr = target_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("fake base_url is http://ip:port");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let mut proxy = Proxy {
+            addr: listener.local_addr().expect("proxy addr"),
+            target,
+            accept: None,
+            conns: Arc::default(),
+        };
+        proxy.serve(listener);
+        proxy
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
+        let (target, conns) = (self.target, self.conns.clone());
+        self.accept = Some(tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let conn = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                conns
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(conn.abort_handle());
+            }
+        }));
+    }
+
+    /// Refuse new connections and cut the open ones.
+    async fn down(&mut self) {
+        if let Some(accept) = self.accept.take() {
+            accept.abort();
+            // The listener is closed once the aborted task has been dropped.
+            let _ = accept.await;
+        }
+        for conn in self
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            conn.abort();
+        }
+    }
+
+    /// Listen again on the same port.
+    async fn up(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(l) => break l,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(e) => panic!("could not listen on {} again: {e}", self.addr),
+            }
+        };
+        self.serve(listener);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(accept) = self.accept.take() {
+            accept.abort();
+        }
+        for conn in self
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            conn.abort();
+        }
+    }
+}
+
+// ----------------------------------------------------------------- fakes ----
+
+/// Millisecond backoffs, short timeouts and a budget the tests never spend.
+fn fast(base_url: &str, base: HttpConfig) -> HttpConfig {
+    HttpConfig {
+        base_url: base_url.to_string(),
+        connect_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(5),
+        max_retries: 2,
+        backoff_base: Duration::from_millis(10),
+        backoff_max: Duration::from_millis(40),
+        rate_limit: Some(RateLimit {
+            requests: 1000,
+            per: Duration::from_secs(1),
+        }),
+        ..base
+    }
+}
+
+/// One fake server and how its backend speaks to it.
+trait Fake: Send + Sync + 'static {
+    fn base_url(&self) -> &str;
+    fn recorder(&self) -> &Recorder;
+    /// A backend for this fake reached at `base_url` (the proxy or the fake).
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend>;
+    fn count(&self) -> usize;
+    fn create_path(&self) -> String;
+    fn person_path(&self, id: &str) -> String;
+    /// How a create is looked up (the list or search request).
+    fn list_request(&self) -> (&'static str, String);
+    fn notes_path(&self, id: &str) -> String {
+        format!("{}/notes", self.person_path(id))
+    }
+    /// `p` as this backend can store it.
+    fn adapt(&self, p: Person) -> Person {
+        p
+    }
+    /// The field "my" edits change.
+    fn set_mine(&self, p: &mut Person, v: &str) {
+        p.job_title = v.to_string();
+    }
+    fn mine(&self, p: &Person) -> String {
+        p.job_title.clone()
+    }
+}
+
+impl Fake for FakeRogerRoger {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
+        let config = fast(base_url, RogerRoger::default_config(base_url));
+        Arc::new(RogerRoger::new(config, SecretString::from(fake_rr::API_KEY)).expect("rr"))
+    }
+    fn count(&self) -> usize {
+        self.people_count()
+    }
+    fn create_path(&self) -> String {
+        "/people".into()
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/people/{id}")
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("GET", "/people".into())
+    }
+}
+
+impl Fake for FakeIntrozy {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
+        let config = fast(base_url, HttpConfig::new(base_url));
+        Arc::new(IntrozyBackend::new(config, &SecretString::from(fake_iz::API_KEY)).expect("iz"))
+    }
+    fn count(&self) -> usize {
+        self.people_count()
+    }
+    fn create_path(&self) -> String {
+        "/api/people".into()
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/api/people/{id}")
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("GET", "/api/people".into())
+    }
+    /// One email, one untyped phone, the address as one line, no job title.
+    fn adapt(&self, mut p: Person) -> Person {
+        p.job_title.clear();
+        for phone in &mut p.phones {
+            phone.kind.clear();
+        }
+        p.address = rolo::model::Address {
+            street: p.address.one_line(),
+            ..Default::default()
+        };
+        p
+    }
+    /// Introzy has no job title: edits change the family name.
+    fn set_mine(&self, p: &mut Person, v: &str) {
+        p.family_name = v.to_string();
+    }
+    fn mine(&self, p: &Person) -> String {
+        p.family_name.clone()
+    }
+}
+
+impl Fake for FakeRhythm {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
+        let config = fast(base_url, HttpConfig::new(base_url));
+        let auth = RhythmAuth::Static(SecretString::from(fake_rh::STATIC_KEY));
+        Arc::new(RhythmBackend::new(config, fake_rh::TENANT, auth).expect("rhythm"))
+    }
+    fn count(&self) -> usize {
+        self.contacts_count()
+    }
+    fn create_path(&self) -> String {
+        format!("/contacts/{}", fake_rh::TENANT)
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/contacts/{}/{id}", fake_rh::TENANT)
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("POST", format!("/contacts/{}/search", fake_rh::TENANT))
+    }
+}
+
+async fn rogerroger() -> FakeRogerRoger {
+    FakeRogerRoger::start().await
+}
+
+async fn introzy() -> FakeIntrozy {
+    FakeIntrozy::start().await
+}
+
+async fn rhythm() -> FakeRhythm {
+    let fake = FakeRhythm::start().await;
+    fake.set_scan_sizes(vec![25]);
+    fake
+}
+
+// ----------------------------------------------------------- environment ----
+
+/// A fake with people, a proxy in front of it, and a client whose cache is
+/// a SQLite file in a temp dir.
+struct Env<F: Fake> {
+    fake: F,
+    proxy: Proxy,
+    /// Straight to the fake, bypassing the proxy: "another user", and the
+    /// test's own view of the server.
+    direct: Arc<dyn Backend>,
+    cache: PathBuf,
+    client: Client,
+    /// Server ids of the seeded people, in order.
+    ids: Vec<String>,
+    _dir: tempfile::TempDir,
+}
+
+const PEOPLE: usize = 40;
+
+impl<F: Fake> Env<F> {
+    /// Seed `PEOPLE` people (more than one page everywhere) and open an
+    /// empty cache; nothing is synced yet. The request log starts empty.
+    async fn new(fake: F) -> Env<F> {
+        let direct = fake.backend(fake.base_url());
+        let mut ids = Vec::new();
+        for i in 0..PEOPLE {
+            let p = fake.adapt(sample_person(i));
+            ids.push(direct.create_person(&p).await.expect("seed person").id);
+        }
+        fake.recorder().clear_log();
+        let proxy = Proxy::start(fake.base_url()).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = dir.path().join("cache").join("profile.sqlite");
+        let client = Self::client_for(&fake, &proxy, &cache);
+        Env {
+            fake,
+            proxy,
+            direct,
+            cache,
+            client,
+            ids,
+            _dir: dir,
+        }
+    }
+
+    fn client_for(fake: &F, proxy: &Proxy, cache: &PathBuf) -> Client {
+        let store = Store::open(cache).expect("open cache");
+        Client::remote(fake.backend(&proxy.url()), Arc::new(Mutex::new(store)))
+    }
+
+    /// A full sync that must succeed.
+    async fn sync(&self) {
+        let report = self.client.sync(&mut |_, _| {}).await;
+        assert_eq!(report.error, None, "sync: {report:?}");
+        assert_eq!(report.fetched, Some(PEOPLE), "sync: {report:?}");
+    }
+
+    /// The cached copy of seeded person `i`.
+    async fn cached(&self, i: usize) -> Person {
+        let (p, _) = self.client.load_detail(&self.ids[i]).await.expect("detail");
+        p
+    }
+
+    async fn server(&self, id: &str) -> Person {
+        self.direct.get_person(id).await.expect("server record")
+    }
+
+    /// A second connection to the cache file, as a restarted rolo would see it.
+    fn store(&self) -> Store {
+        Store::open(&self.cache).expect("reopen cache")
+    }
+
+    fn count(&self, method: &str, path: &str) -> usize {
+        self.fake.recorder().count(method, path)
+    }
+
+    async fn pending_marker(&self, id: &str) -> bool {
+        let all = self.client.load_summaries().await.expect("summaries");
+        all.iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{id} is in the cached list"))
+            .pending
+    }
+}
+
+// ------------------------------------------------------------- scenarios ----
+
+/// (a) A warm cache serves everything while the server is down.
+async fn warm_cache_serves_offline<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    assert!(env.client.last_sync().await.is_some(), "last sync recorded");
+    let before = env.client.load_summaries().await.unwrap();
+    assert_eq!(before.len(), PEOPLE);
+    assert!(before.iter().all(|s| !s.pending));
+    let online = env.cached(3).await;
+
+    env.proxy.down().await;
+    let requests = env.fake.recorder().request_count();
+
+    let started = Instant::now();
+    let offline = env.client.load_summaries().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "the list never waits for the network ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(offline, before, "everyone is still listed, unchanged");
+
+    let report = env.client.sync(&mut |_, _| {}).await;
+    assert!(
+        report.error.is_some(),
+        "sync reports being offline: {report:?}"
+    );
+    assert_eq!(report.fetched, None);
+    assert_eq!(
+        env.client.load_summaries().await.unwrap(),
+        before,
+        "a failed sync keeps the cache"
+    );
+
+    let (detail, _) = env
+        .client
+        .load_detail(&env.ids[3])
+        .await
+        .expect("the detail falls back to the cache");
+    assert_eq!(detail.family_name, online.family_name);
+    assert_eq!(detail.version, online.version);
+    assert_eq!(
+        env.fake.recorder().request_count(),
+        requests,
+        "nothing reached the server while it was down"
+    );
+}
+
+/// (b) An edit made offline is queued, shown, and sent exactly once later.
+async fn offline_edit_is_sent_once<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[5].clone();
+    let base = env.cached(5).await;
+    env.proxy.down().await;
+
+    let mut edited = base.clone();
+    env.fake.set_mine(&mut edited, "Offlineedit");
+    env.client
+        .save_person(Some(&base), &edited)
+        .await
+        .expect("an offline edit is accepted");
+    let queued = env.client.queued().await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].state, OpState::Pending);
+    assert!(matches!(queued[0].op, Op::UpdatePerson { .. }));
+    assert!(env.pending_marker(&id).await, "the person shows as pending");
+    let (shown, _) = env.client.load_detail(&id).await.unwrap();
+    assert_eq!(env.fake.mine(&shown), "Offlineedit", "the cache shows it");
+
+    let report = env.client.flush().await;
+    assert!(report.stopped.is_some(), "offline: {report:?}");
+    assert!(report.sent.is_empty());
+    assert_eq!(report.remaining, 1, "the edit stays queued");
+    assert_eq!(env.count("PATCH", &env.fake.person_path(&id)), 0);
+
+    env.proxy.up().await;
+    let report = env.client.flush().await;
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(report.remaining, 0, "{report:?}");
+    assert!(report.conflicts.is_empty() && report.failed.is_empty());
+    // Another flush has nothing left to send.
+    let again = env.client.flush().await;
+    assert!(again.sent.is_empty(), "{again:?}");
+
+    assert_eq!(
+        env.count("PATCH", &env.fake.person_path(&id)),
+        1,
+        "the server got the edit exactly once"
+    );
+    assert_eq!(env.fake.mine(&env.server(&id).await), "Offlineedit");
+    assert!(env.client.queued().await.unwrap().is_empty());
+    assert_eq!(env.store().queued_count().unwrap(), 0);
+    assert!(!env.pending_marker(&id).await, "the pending marker is gone");
+}
+
+/// (c) The server applied a create but the reply was lost, and so was the
+/// adapter's own look-up: the op stays queued, marked as attempted, and the
+/// next flush finds the record instead of creating a second one.
+async fn lost_create_reply_makes_no_duplicate<F: Fake>(fake: F) {
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let create = env.fake.create_path();
+    let (list_method, list_path) = env.fake.list_request();
+    let rec = env.fake.recorder();
+    rec.inject(Some("POST"), Some(&create), Fault::DropAfterApply, 1);
+    // Enough 503s to fail the adapter's look-up with all its retries.
+    rec.inject(Some(list_method), Some(&list_path), Fault::Status(503), 3);
+    let new = env.fake.adapt(sample_person(900));
+    let local = env.client.save_person(None, &new).await.expect("queued");
+    assert!(is_local_id(&local.id));
+
+    let first = env.client.flush().await;
+    assert!(first.stopped.is_some(), "the lost reply stops: {first:?}");
+    assert_eq!(first.remaining, 1);
+    let queued = env.client.queued().await.unwrap();
+    assert_eq!(queued[0].attempts, 1, "marked as possibly delivered");
+    assert_eq!(queued[0].state, OpState::Pending);
+    assert_eq!(env.fake.count(), PEOPLE + 1, "the server did apply it");
+
+    // Faults the adapter did not use up fail the next look-ups; then it
+    // must go through.
+    let mut flushes = 1;
+    while env.client.queued().await.unwrap().len() == 1 && flushes < 5 {
+        env.client.flush().await;
+        flushes += 1;
+    }
+    assert!(
+        env.client.queued().await.unwrap().is_empty(),
+        "sent at last"
+    );
+    assert_eq!(env.fake.count(), PEOPLE + 1, "one record, not two");
+    assert_eq!(rec.count("POST", &create), 1, "the create was not re-sent");
+
+    let cached: Vec<_> = env
+        .client
+        .load_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.family_name == new.family_name)
+        .collect();
+    assert_eq!(cached.len(), 1, "one cached copy: {cached:?}");
+    assert!(!is_local_id(&cached[0].id), "named by the server");
+    assert!(!cached[0].pending);
+    assert_eq!(env.server(&cached[0].id).await.family_name, new.family_name);
+}
+
+/// A person created offline, then edited and given a note while still
+/// offline: the later writes follow the create to the server's id.
+async fn offline_create_then_edit<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    env.proxy.down().await;
+    let new = env.fake.adapt(sample_person(920));
+    let created = env.client.save_person(None, &new).await.unwrap();
+    let mut edited = created.clone();
+    env.fake.set_mine(&mut edited, "Lateredit");
+    env.client
+        .save_person(Some(&created), &edited)
+        .await
+        .unwrap();
+    let with_notes = env.client.capabilities().notes;
+    if with_notes {
+        let note = Note {
+            text: "Created offline".into(),
+            ..Default::default()
+        };
+        env.client.save_note(&created.id, &note).await.unwrap();
+    }
+    assert!(env.pending_marker(&created.id).await);
+
+    env.proxy.up().await;
+    let report = env.client.flush().await;
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.remaining, 0, "{report:?}");
+    assert_eq!(env.fake.count(), PEOPLE + 1);
+    assert_eq!(env.count("POST", &env.fake.create_path()), 1);
+    let summaries = env.client.load_summaries().await.unwrap();
+    let mine: Vec<_> = summaries
+        .iter()
+        .filter(|s| s.family_name == env.fake.mine(&edited) || s.family_name == new.family_name)
+        .collect();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    let id = mine[0].id.clone();
+    assert!(!is_local_id(&id) && !mine[0].pending, "{mine:?}");
+    assert_eq!(env.fake.mine(&env.server(&id).await), "Lateredit");
+    if with_notes {
+        let notes = env.direct.list_notes(&id).await.unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].text, "Created offline");
+    }
+}
+
+/// (d) The server changed the record under a queued edit: the same field is
+/// a conflict that waits for the user; a different field merges.
+async fn server_changes_conflict_or_merge<F: Fake>(fake: F) {
+    let env = Env::new(fake).await;
+    env.sync().await;
+
+    // Same field.
+    let id = env.ids[7].clone();
+    let base = env.cached(7).await;
+    let current = env.server(&id).await;
+    let mut theirs = current.clone();
+    env.fake.set_mine(&mut theirs, "Serverside");
+    env.direct.update_person(&current, &theirs).await.unwrap();
+    let mut mine = base.clone();
+    env.fake.set_mine(&mut mine, "Clientside");
+    env.client.save_person(Some(&base), &mine).await.unwrap();
+    let seq = env.client.queued().await.unwrap()[0].seq;
+
+    let report = env.client.flush().await;
+    assert_eq!(report.conflicts, vec![seq], "{report:?}");
+    assert!(report.sent.is_empty(), "{report:?}");
+    assert_eq!(
+        env.fake.mine(&env.server(&id).await),
+        "Serverside",
+        "the server is not overwritten"
+    );
+    let queued = env.client.queued().await.unwrap();
+    assert_eq!(queued.len(), 1, "the edit stays queued");
+    assert_eq!(queued[0].state, OpState::Conflict);
+    let stored = queued[0].theirs.as_ref().expect("their record is stored");
+    assert_eq!(env.fake.mine(stored), "Serverside");
+    assert!(env.pending_marker(&id).await);
+
+    // A different field.
+    let id = env.ids[8].clone();
+    let base = env.cached(8).await;
+    let current = env.server(&id).await;
+    let mut theirs = current.clone();
+    theirs.given_name = "Renamed".into();
+    env.direct.update_person(&current, &theirs).await.unwrap();
+    let mut mine = base.clone();
+    env.fake.set_mine(&mut mine, "Mergededit");
+    env.client.save_person(Some(&base), &mine).await.unwrap();
+
+    let report = env.client.flush().await;
+    assert!(report.conflicts.is_empty(), "{report:?}");
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    let server = env.server(&id).await;
+    assert_eq!(env.fake.mine(&server), "Mergededit", "my change is there");
+    assert_eq!(server.given_name, "Renamed", "their change is kept");
+    let queued = env.client.queued().await.unwrap();
+    assert_eq!(queued.len(), 1, "only the conflict is left: {queued:?}");
+    assert_eq!(queued[0].seq, seq);
+    assert!(!env.pending_marker(&id).await);
+    let cached = env.store().get_person(&id).unwrap().unwrap();
+    assert_eq!(
+        (env.fake.mine(&cached), cached.given_name.as_str()),
+        ("Mergededit".to_string(), "Renamed"),
+        "the cache holds the merged record"
+    );
+}
+
+/// (e) A 429 with `Retry-After: 1` is waited out, then sent once more.
+async fn rate_limit_is_waited_out<F: Fake>(fake: F) {
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[2].clone();
+    let base = env.cached(2).await;
+    let path = env.fake.person_path(&id);
+    env.fake
+        .recorder()
+        .inject(Some("PATCH"), Some(&path), Fault::RateLimited(1), 1);
+    let mut edited = base.clone();
+    env.fake.set_mine(&mut edited, "Patient");
+    env.client.save_person(Some(&base), &edited).await.unwrap();
+    env.fake.recorder().clear_log();
+
+    let started = Instant::now();
+    let report = env.client.flush().await;
+    let waited = started.elapsed();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(report.remaining, 0);
+    assert!(
+        waited >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured ({waited:?})"
+    );
+    assert!(
+        waited < Duration::from_secs(4),
+        "no long stall ({waited:?})"
+    );
+    assert_eq!(
+        env.count("PATCH", &path),
+        2,
+        "one refused, one accepted: {:?}",
+        env.fake.recorder().log()
+    );
+    let total = env.fake.recorder().request_count();
+    assert!(total <= 4, "not hammered: {total} requests");
+    assert_eq!(env.fake.mine(&env.server(&id).await), "Patient");
+}
+
+/// (f) A note added (and flagged, where the backend can) offline reaches
+/// the server once; the cache swaps the local id for the server's.
+async fn offline_note_is_created_once<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[4].clone();
+    let can_flag = env.client.capabilities().flag_notes;
+    env.cached(4).await;
+    env.proxy.down().await;
+
+    let note = Note {
+        text: "Met at the offline meetup".into(),
+        ..Default::default()
+    };
+    let saved = env.client.save_note(&id, &note).await.expect("queued");
+    assert!(is_local_id(&saved.id), "{}", saved.id);
+    if can_flag {
+        let flagged = env.client.flag_note(&id, &saved.id, true).await.unwrap();
+        assert!(flagged.flagged, "the cached note shows the flag");
+    }
+    let ops = env.client.queued().await.unwrap();
+    assert_eq!(ops.len(), if can_flag { 2 } else { 1 }, "{ops:?}");
+    let (_, notes) = env.client.load_detail(&id).await.unwrap();
+    assert!(notes.iter().any(|n| n.id == saved.id), "{notes:?}");
+    assert!(env.pending_marker(&id).await);
+
+    let report = env.client.flush().await;
+    assert!(
+        report.stopped.is_some() && report.sent.is_empty(),
+        "{report:?}"
+    );
+
+    env.proxy.up().await;
+    let report = env.client.flush().await;
+    assert_eq!(report.remaining, 0, "{report:?}");
+    assert_eq!(report.sent.len(), ops.len(), "{report:?}");
+
+    let on_server: Vec<Note> = env
+        .direct
+        .list_notes(&id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.text.contains("offline meetup"))
+        .collect();
+    assert_eq!(on_server.len(), 1, "exactly one note: {on_server:?}");
+    assert_eq!(on_server[0].flagged, can_flag);
+    assert_eq!(
+        env.count("POST", &env.fake.notes_path(&id)),
+        1,
+        "created once"
+    );
+
+    let store = env.store();
+    assert!(
+        store.get_note(&saved.id).unwrap().is_none(),
+        "local id gone"
+    );
+    let cached = store.notes_for(&id).unwrap();
+    let mine: Vec<_> = cached
+        .iter()
+        .filter(|n| n.text.contains("offline meetup"))
+        .collect();
+    assert_eq!(mine.len(), 1, "{cached:?}");
+    assert_eq!(mine[0].id, on_server[0].id, "the cache uses the server id");
+    assert_eq!(mine[0].flagged, can_flag);
+    assert_eq!(store.queued_count().unwrap(), 0);
+}
+
+/// (g) rolo is killed between marking an op as attempted and completing
+/// it, with the request delivered (A, and an edit) or not (B). After a
+/// restart on the same cache file, each exists exactly once on the server.
+async fn crash_after_mark_attempt<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    let create = env.fake.create_path();
+
+    let landed = env.fake.adapt(sample_person(950));
+    let lost = env.fake.adapt(sample_person(951));
+    let base = env.cached(9).await;
+    let mut edited = base.clone();
+    env.fake.set_mine(&mut edited, "Crashedit");
+    {
+        // What the dying rolo had done: queued three writes and marked
+        // each attempted; the first create and the edit reached the server.
+        let mut store = env.store();
+        let mut a = landed.clone();
+        a.id = rolo::outbox::new_local_id();
+        let mut b = lost.clone();
+        b.id = rolo::outbox::new_local_id();
+        for op in [
+            Op::CreatePerson { person: a },
+            Op::CreatePerson { person: b },
+            Op::UpdatePerson {
+                base: base.clone(),
+                edited: edited.clone(),
+            },
+        ] {
+            let seq = store.enqueue(&op).unwrap();
+            store.mark_attempt(seq).unwrap();
+        }
+        // Dropped here without `complete`: the crash.
+    }
+    env.direct.create_person(&landed).await.unwrap();
+    let after_edit = env.direct.update_person(&base, &edited).await.unwrap();
+    env.fake.recorder().clear_log();
+    assert_eq!(env.fake.count(), PEOPLE + 1);
+
+    // The restart: a new client and store over the same file.
+    env.client = Env::client_for(&env.fake, &env.proxy, &env.cache);
+    let queued = env.client.queued().await.unwrap();
+    assert_eq!(queued.len(), 3);
+    assert!(queued.iter().all(|q| q.attempts == 1), "{queued:?}");
+    let report = env.client.flush().await;
+    assert_eq!(report.remaining, 0, "{report:?}");
+    assert!(report.conflicts.is_empty() && report.failed.is_empty());
+
+    assert_eq!(env.fake.count(), PEOPLE + 2, "one of each, no duplicate");
+    assert_eq!(
+        env.count("POST", &create),
+        1,
+        "only the lost create is sent"
+    );
+    let id = &env.ids[9];
+    let server = env.server(id).await;
+    assert_eq!(env.fake.mine(&server), "Crashedit");
+    assert_eq!(
+        server.version, after_edit.version,
+        "the edit already there is not written again"
+    );
+    let summaries = env.client.load_summaries().await.unwrap();
+    for p in [&landed, &lost] {
+        let copies: Vec<_> = summaries
+            .iter()
+            .filter(|s| s.family_name == p.family_name)
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        assert!(!is_local_id(&copies[0].id) && !copies[0].pending);
+    }
+    env.proxy.down().await;
+}
+
+// ----------------------------------------------------------------- tests ----
+
+macro_rules! scenarios {
+    ($backend:ident, $start:expr, [$($scenario:ident),* $(,)?]) => {
+        mod $backend {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario($start.await).await;
+                }
+            )*
+        }
+    };
+}
+
+scenarios!(
+    rogerroger_cached,
+    rogerroger(),
+    [
+        warm_cache_serves_offline,
+        offline_edit_is_sent_once,
+        lost_create_reply_makes_no_duplicate,
+        offline_create_then_edit,
+        server_changes_conflict_or_merge,
+        rate_limit_is_waited_out,
+        offline_note_is_created_once,
+        crash_after_mark_attempt,
+    ]
+);
+
+scenarios!(
+    introzy_cached,
+    introzy(),
+    [
+        warm_cache_serves_offline,
+        offline_edit_is_sent_once,
+        lost_create_reply_makes_no_duplicate,
+        offline_create_then_edit,
+        server_changes_conflict_or_merge,
+        offline_note_is_created_once,
+        crash_after_mark_attempt,
+    ]
+);
+
+// Rhythm keeps one note field per contact (no separate notes to create).
+scenarios!(
+    rhythm_cached,
+    rhythm(),
+    [
+        warm_cache_serves_offline,
+        offline_edit_is_sent_once,
+        lost_create_reply_makes_no_duplicate,
+        offline_create_then_edit,
+        server_changes_conflict_or_merge,
+        rate_limit_is_waited_out,
+        crash_after_mark_attempt,
+    ]
+);
