@@ -59,6 +59,8 @@ pub enum Command {
     /// Notes of a person.
     #[command(subcommand)]
     Note(NoteCommand),
+    /// Send queued changes, then refresh the cache from the server (remote profiles).
+    Sync,
     /// Enrich a person: offline proposals (local), a server job (Introzy) or a lookup (Rhythm).
     Enrich {
         id: String,
@@ -190,9 +192,107 @@ fn io(e: std::io::Error) -> CliError {
     }
 }
 
+/// For a remote profile, send the write just queued and say plainly what
+/// became of it: conflicts exit 7 and stay queued, offline exits 5 and stays
+/// queued. Returns the server ids of records created offline.
+async fn settle(client: &Client) -> Result<Vec<(String, String)>, CliError> {
+    if !client.is_remote() {
+        return Ok(Vec::new());
+    }
+    let report = client.flush().await;
+    if !report.conflicts.is_empty() {
+        return Err(CliError {
+            code: 7,
+            message: "conflict: the record changed on the server since it was read; your edit is kept in the outbox (run `rolo` to choose per field, or `rolo sync` to retry)".into(),
+        });
+    }
+    if let Some((_, why)) = report.failed.first() {
+        return Err(CliError {
+            code: 4,
+            message: format!("the server refused the change (kept in the outbox): {why}"),
+        });
+    }
+    if let (Some(why), true) = (&report.stopped, report.remaining > 0) {
+        return Err(CliError {
+            code: 5,
+            message: format!("{why}; the change is queued and `rolo sync` will send it"),
+        });
+    }
+    Ok(report.created)
+}
+
+/// `rolo sync`: a progress bar on a terminal, plain lines otherwise.
+async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !client.is_remote() {
+        writeln!(out, "the local workspace has nothing to sync").map_err(io)?;
+        return Ok(());
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("syncing {bar:30} {pos}/{len} people")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut last_line = std::time::Instant::now();
+    let mut progress = |done: usize, total: Option<u64>| match &bar {
+        Some(bar) => {
+            if let Some(t) = total {
+                bar.set_length(t);
+            }
+            bar.set_position(done as u64);
+        }
+        None => {
+            // Plain lines for logs and pipes, at most one a second.
+            if last_line.elapsed() >= std::time::Duration::from_secs(1) {
+                last_line = std::time::Instant::now();
+                match total {
+                    Some(t) => eprintln!("syncing {done}/{t}"),
+                    None => eprintln!("syncing {done}"),
+                }
+            }
+        }
+    };
+    let report = client.sync(&mut progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for sent in &report.flushed.sent {
+        writeln!(out, "sent: {}", for_display(sent)).map_err(io)?;
+    }
+    for (_, why) in &report.flushed.failed {
+        writeln!(out, "refused (kept queued): {}", for_display(why)).map_err(io)?;
+    }
+    if let Some(n) = report.fetched {
+        writeln!(out, "fetched {n} people").map_err(io)?;
+    }
+    if report.flushed.remaining > 0 {
+        writeln!(out, "{} change(s) still queued", report.flushed.remaining).map_err(io)?;
+    }
+    if !report.flushed.conflicts.is_empty() {
+        return Err(CliError {
+            code: 7,
+            message: format!(
+                "{} edit(s) conflict with changes on the server; they stay queued: open rolo to choose per field",
+                report.flushed.conflicts.len()
+            ),
+        });
+    }
+    match report.error.or(report.flushed.stopped) {
+        Some(e) => Err(CliError {
+            code: 5,
+            message: format!("sync incomplete: {e}"),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Run one command, writing results to `out`.
 pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Result<(), CliError> {
     match command {
+        Command::Sync => sync(client, out).await,
         Command::List {
             query,
             limit,
@@ -256,10 +356,16 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 return Err(BackendError::Validation(violations).into());
             }
             let saved = client.save_person(None, &person).await?;
-            writeln!(out, "{}", saved.id).map_err(io)
+            let created = settle(client).await?;
+            let id = created
+                .into_iter()
+                .find(|(local, _)| *local == saved.id)
+                .map_or(saved.id, |(_, server)| server);
+            writeln!(out, "{id}").map_err(io)
         }
         Command::Edit { id, sets } => {
-            let base = client.backend().get_person(&id).await?;
+            // From the server, or from the cache when it is out of reach.
+            let (base, _) = client.load_detail(&id).await?;
             let mut edited = base.clone();
             for set in &sets {
                 apply_set(&mut edited, set)?;
@@ -269,6 +375,16 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 return Err(BackendError::Validation(violations).into());
             }
             let saved = client.save_person(Some(&base), &edited.normalize()).await?;
+            settle(client).await?;
+            let saved = if client.is_remote() {
+                client
+                    .load_detail(&saved.id)
+                    .await
+                    .map(|(p, _)| p)
+                    .unwrap_or(saved)
+            } else {
+                saved
+            };
             json_line(&PersonOut::from(&saved), out)
         }
         Command::Note(NoteCommand::List { id, format }) => {
@@ -319,7 +435,23 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 ..Default::default()
             };
             let saved = client.save_note(&id, &note).await?;
-            writeln!(out, "{}", saved.id).map_err(io)
+            let created = settle(client).await?;
+            let note_id = match created.is_empty() && client.is_remote() {
+                // The server named the note: find it in the refreshed cache.
+                true => client
+                    .load_detail(&id)
+                    .await
+                    .ok()
+                    .and_then(|(_, notes)| {
+                        notes
+                            .into_iter()
+                            .find(|n| n.text == saved.text && n.title == saved.title)
+                            .map(|n| n.id)
+                    })
+                    .unwrap_or(saved.id),
+                false => saved.id,
+            };
+            writeln!(out, "{note_id}").map_err(io)
         }
         Command::Note(NoteCommand::Flag { id, note_id, off }) => {
             if !client.capabilities().flag_notes {
@@ -330,6 +462,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 .into());
             }
             let saved = client.flag_note(&id, &note_id, !off).await?;
+            settle(client).await?;
             json_line(&NoteOut::from(&saved), out)
         }
         Command::Enrich { id, wait: _ } => {

@@ -18,12 +18,15 @@ use std::collections::HashSet;
 pub struct FlushReport {
     /// Descriptions of the ops that reached the server.
     pub sent: Vec<String>,
-    /// Edits the server changed underneath; they wait for the user.
+    /// Edits the server changed underneath (now or earlier); they wait for
+    /// the user.
     pub conflicts: Vec<i64>,
     /// Ops the server refused for good, with its words; kept, not dropped.
     pub failed: Vec<(i64, String)>,
     /// Ops still queued after this flush.
     pub remaining: usize,
+    /// Records created offline that the server has now named: (local, server).
+    pub created: Vec<(String, String)>,
     /// Why sending stopped early (offline, rate limited, server down).
     pub stopped: Option<String>,
 }
@@ -47,6 +50,10 @@ pub(crate) async fn flush(client: &Client) -> FlushReport {
             q.op.rename_id(from, to);
         }
         let person = q.op.person_id().to_string();
+        if q.state == OpState::Conflict {
+            // Still waiting for the user: report it every time, send nothing.
+            report.conflicts.push(q.seq);
+        }
         if q.state != OpState::Pending || blocked.contains(&person) {
             blocked.insert(person);
             continue;
@@ -63,6 +70,13 @@ pub(crate) async fn flush(client: &Client) -> FlushReport {
             Ok(outcome) => {
                 renamed.extend(server_named(&outcome));
                 let described = q.op.describe();
+                if let Outcome::Person {
+                    local_id: Some(local),
+                    person,
+                } = &outcome
+                {
+                    report.created.push((local.clone(), person.id.clone()));
+                }
                 match client.with_store(move |s| s.complete(seq, &outcome)).await {
                     Ok(()) => report.sent.push(described),
                     Err(e) => {

@@ -572,3 +572,122 @@ fn network_waits_show_in_state() {
     handle(&mut s, Input::Msg(Msg::Net(None)));
     assert!(s.net.is_none());
 }
+
+fn conflicted(s: &mut rolo::app::state::State) {
+    use rolo::outbox::{Op, OpState, QueuedOp};
+    let base = full_person();
+    let mut mine = base.clone();
+    mine.job_title = "Chief Buyer".into();
+    mine.city_hint();
+    let mut theirs = base.clone();
+    theirs.job_title = "VP Procurement".into();
+    theirs.company = "Initech Global".into();
+    theirs.version = Some("v2".into());
+    handle(
+        s,
+        Input::Msg(Msg::ConflictsLoaded(vec![QueuedOp {
+            seq: 7,
+            op: Op::UpdatePerson { base, edited: mine },
+            state: OpState::Conflict,
+            attempts: 1,
+            last_error: None,
+            theirs: Some(theirs),
+        }])),
+    );
+}
+
+trait CityHint {
+    fn city_hint(&mut self);
+}
+impl CityHint for rolo::model::Person {
+    /// A change only on my side: merges on its own.
+    fn city_hint(&mut self) {
+        self.address.city = "Utrecht".into();
+    }
+}
+
+#[test]
+fn a_conflict_asks_per_field_and_sends_the_choice() {
+    let (mut s, _) = at_nunez();
+    conflicted(&mut s);
+    assert_eq!(s.key_mode(), KeyMode::Conflict);
+    let Some(Overlay::Conflict(c)) = s.overlays.last() else {
+        panic!()
+    };
+    let fields: Vec<_> = c.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["jobTitle"], "only the field both changed");
+    press(&mut s, "t");
+    let e = press(&mut s, "enter");
+    let [
+        Effect::ResolveConflict {
+            seq: 7,
+            theirs,
+            resolved,
+        },
+    ] = &e[..]
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(resolved.job_title, "VP Procurement", "took theirs");
+    assert_eq!(
+        resolved.company, "Initech Global",
+        "their other change kept"
+    );
+    assert_eq!(resolved.address.city, "Utrecht", "my other change kept");
+    assert_eq!(theirs.version.as_deref(), Some("v2"));
+}
+
+#[test]
+fn a_conflict_can_wait() {
+    let (mut s, _) = at_nunez();
+    conflicted(&mut s);
+    assert!(press(&mut s, "esc").is_empty());
+    assert!(s.overlays.is_empty());
+    assert!(s.status.message.contains("stays queued"));
+}
+
+#[test]
+fn sync_status_reads_like_a_person_would_say_it() {
+    let (mut s, _) = ready();
+    assert_eq!(
+        s.sync.describe(),
+        "",
+        "nothing to say for a local workspace"
+    );
+    assert!(press(&mut s, "ctrl-r").is_empty());
+    s.sync.remote = true;
+    assert_eq!(press(&mut s, "ctrl-r"), [Effect::Sync]);
+    handle(
+        &mut s,
+        Input::Msg(Msg::SyncProgress {
+            done: 1230,
+            total: Some(10_000),
+        }),
+    );
+    assert_eq!(s.sync.describe(), "syncing 1,230/10,000");
+    let now: jiff::Timestamp = "2026-11-24T10:00:00Z".parse().unwrap();
+    handle(&mut s, Input::Msg(Msg::Tick(now)));
+    let e = handle(
+        &mut s,
+        Input::Msg(Msg::SyncDone(rolo::client::SyncReport::default())),
+    );
+    assert_eq!(e, [Effect::LoadPeople]);
+    handle(
+        &mut s,
+        Input::Msg(Msg::Tick("2026-11-24T10:04:10Z".parse().unwrap())),
+    );
+    assert_eq!(s.sync.describe(), "synced 4 min ago");
+    let report = rolo::client::SyncReport {
+        error: Some("network: connection refused".into()),
+        ..Default::default()
+    };
+    handle(&mut s, Input::Msg(Msg::SyncDone(report)));
+    assert_eq!(s.sync.describe(), "offline");
+    let flushed = rolo::flush::FlushReport {
+        remaining: 2,
+        stopped: Some("network: down".into()),
+        ..Default::default()
+    };
+    handle(&mut s, Input::Msg(Msg::Flushed(flushed)));
+    assert_eq!(s.sync.describe(), "offline · 2 change(s) queued");
+}

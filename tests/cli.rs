@@ -271,3 +271,101 @@ fn a_missing_api_key_variable_is_named() {
         stderr(&out)
     );
 }
+
+/// Run the binary off the test's runtime threads (the fake server lives there).
+async fn run_async(sb: &Sandbox, args: &[&str]) -> Output {
+    let mut c = sb.cmd(args);
+    c.env("ROLO_TEST_RR_KEY", API_KEY);
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_edits_queue_then_sync_sends_them_or_reports_a_conflict() {
+    let fake = FakeRogerRoger::start().await;
+    let ids = fake.seed_many(2);
+    let sb = Sandbox::new();
+    rr_config(&sb, &fake.base_url);
+    let out = run_async(&sb, &["--profile", "rr", "sync"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("fetched 2 people"),
+        "{}",
+        stdout(&out)
+    );
+
+    // The server is out of reach: both edits are queued, exit 5 says so.
+    rr_config(&sb, "http://127.0.0.1:9");
+    for (id, value) in [(&ids[0], "Mine"), (&ids[1], "Quiet")] {
+        let set = format!("jobTitle={value}");
+        let out = run_async(&sb, &["--profile", "rr", "edit", id, "--set", &set]).await;
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(stderr(&out).contains("queued"), "{}", stderr(&out));
+    }
+    // Meanwhile someone changes the first person's job title on the server.
+    let http = reqwest::Client::new();
+    let resp = http
+        .patch(format!("{}/people/{}", fake.base_url, ids[0]))
+        .header("X-API-KEY", API_KEY)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(r#"{"jobTitle":"Theirs"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    fake.recorder.clear_log();
+
+    // Back online: the clean edit goes through once; the other conflicts.
+    rr_config(&sb, &fake.base_url);
+    let out = run_async(&sb, &["--profile", "rr", "sync"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("conflict"), "{}", stderr(&out));
+    assert_eq!(fake.raw(&ids[1]).unwrap()["jobTitle"], "Quiet");
+    assert_eq!(
+        fake.raw(&ids[0]).unwrap()["jobTitle"],
+        "Theirs",
+        "not overwritten"
+    );
+    let patches = fake.recorder.count("PATCH", &format!("/people/{}", ids[1]));
+    assert_eq!(patches, 1, "sent exactly once");
+    // The conflicted edit stays queued: a second sync says so again.
+    let out = run_async(&sb, &["--profile", "rr", "sync"]).await;
+    assert_eq!(out.status.code(), Some(7));
+    assert!(
+        stdout(&out).contains("1 change(s) still queued"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_add_prints_the_server_id() {
+    let fake = FakeRogerRoger::start().await;
+    let sb = Sandbox::new();
+    rr_config(&sb, &fake.base_url);
+    let out = run_async(
+        &sb,
+        &[
+            "--profile",
+            "rr",
+            "add",
+            "--family-name",
+            "Lovelace",
+            "--email",
+            "ada@example.test",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    assert!(!id.starts_with("local-"), "{id}");
+    assert_eq!(fake.raw(&id).unwrap()["familyName"], "Lovelace");
+    assert_eq!(fake.people_count(), 1);
+}

@@ -234,3 +234,28 @@ fn help_marks_what_the_backend_cannot_do() {
         "{text}"
     );
 }
+
+#[test]
+fn conflict_overlay() {
+    use rolo::outbox::{Op, OpState, QueuedOp};
+    let mut s = main_screen((100, 30));
+    let base = full_person();
+    let mut mine = base.clone();
+    mine.job_title = "Chief Buyer".into();
+    mine.tags.push("renewal".into());
+    let mut theirs = base.clone();
+    theirs.job_title = "VP Procurement".into();
+    theirs.tags = vec!["vip".into()];
+    handle(
+        &mut s,
+        Input::Msg(Msg::ConflictsLoaded(vec![QueuedOp {
+            seq: 1,
+            op: Op::UpdatePerson { base, edited: mine },
+            state: OpState::Conflict,
+            attempts: 1,
+            last_error: None,
+            theirs: Some(theirs),
+        }])),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}

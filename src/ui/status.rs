@@ -32,12 +32,23 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         .as_deref()
         .map(|n| format!("{n} · "))
         .unwrap_or_default();
-    let room =
-        (area.width as usize).saturating_sub(label.chars().count() + net.chars().count() + 2);
+    // "synced 4 min ago", "offline", "syncing 1,230/10,000" (remote only).
+    let sync = match state.sync.describe() {
+        s if s.is_empty() => s,
+        s => format!("{s} · "),
+    };
+    let sync_style = if state.sync.offline.is_some() {
+        theme.error()
+    } else {
+        Default::default()
+    };
+    let room = (area.width as usize)
+        .saturating_sub(label.chars().count() + sync.chars().count() + net.chars().count() + 2);
     let message = fit(&clean(&state.status.message), room);
     let line = Line::from(vec![
         Span::styled(label, theme.selected()),
         Span::raw(" "),
+        Span::styled(sync, sync_style),
         Span::styled(net, theme.busy()),
         Span::styled(message, style),
     ]);
