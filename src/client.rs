@@ -360,6 +360,21 @@ impl Client {
         self.with_store(move |s| s.replace_op(seq, &op)).await
     }
 
+    /// Ask the server too (first page only): people it knows that the cache
+    /// does not yet are stored, so local search finds them. Returns how many.
+    pub async fn server_search(&self, text: &str) -> Result<usize, BackendError> {
+        if !self.remote || !self.backend.capabilities().server_search {
+            return Ok(0);
+        }
+        let query = ListQuery {
+            search: Some(text.to_string()),
+            include_archived: false,
+        };
+        let page = self.backend.list_page(&query, None).await?;
+        let people = page.people;
+        self.with_store(move |s| s.insert_missing(&people)).await
+    }
+
     /// Enrichment needs the server (or, locally, nothing but the record).
     pub async fn enrich(&self, person: &Person) -> Result<EnrichOutcome, BackendError> {
         self.backend.enrich(person).await

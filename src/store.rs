@@ -496,6 +496,26 @@ impl Store {
         Ok(())
     }
 
+    /// Add people the cache does not have yet (from a server search);
+    /// returns how many were new.
+    pub fn insert_missing(&mut self, people: &[Person]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        for p in people {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM people WHERE id = ?1)",
+                [&p.id],
+                |r| r.get(0),
+            )?;
+            if !known {
+                upsert_person_in(&tx, p)?;
+                added += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
     /// Give up on an op (the user discarded it).
     pub fn discard_op(&self, seq: i64) -> Result<()> {
         self.conn

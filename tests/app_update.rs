@@ -691,3 +691,44 @@ fn sync_status_reads_like_a_person_would_say_it() {
     handle(&mut s, Input::Msg(Msg::Flushed(flushed)));
     assert_eq!(s.sync.describe(), "offline · 2 change(s) queued");
 }
+
+#[test]
+fn remote_search_asks_the_server_and_the_latest_answer_wins() {
+    let (mut s, _) = ready();
+    s.sync.remote = true;
+    s.caps.server_search = true;
+    press(&mut s, "/");
+    assert!(
+        !type_text(&mut s, "a")
+            .iter()
+            .any(|e| matches!(e, Effect::ServerSearch { .. })),
+        "one letter is too little"
+    );
+    let first = type_text(&mut s, "c");
+    let [.., Effect::ServerSearch { request: r1, text }] = &first[..] else {
+        panic!("{first:?}")
+    };
+    assert_eq!(text, "ac");
+    let second = type_text(&mut s, "m");
+    let [.., Effect::ServerSearch { request: r2, .. }] = &second[..] else {
+        panic!("{second:?}")
+    };
+    // The stale reply is ignored; the latest one reloads the list.
+    let e = handle(
+        &mut s,
+        Input::Msg(Msg::ServerSearchDone {
+            request: *r1,
+            result: Ok(3),
+        }),
+    );
+    assert!(e.is_empty());
+    let e = handle(
+        &mut s,
+        Input::Msg(Msg::ServerSearchDone {
+            request: *r2,
+            result: Ok(2),
+        }),
+    );
+    assert_eq!(e, [Effect::LoadPeople]);
+    assert_eq!(s.status.message, "2 more from the server");
+}

@@ -56,6 +56,11 @@ pub enum Effect {
     Sync,
     /// Send queued writes only.
     Flush,
+    /// Ask the server for `text` once typing pauses; the latest request wins.
+    ServerSearch {
+        request: u64,
+        text: String,
+    },
     /// Read the outbox's conflicted edits, to show the first.
     LoadConflicts,
     /// The user settled a conflict: send `resolved` on top of `theirs`.
@@ -108,6 +113,10 @@ pub enum Msg {
     SyncDone(SyncReport),
     Flushed(FlushReport),
     ConflictsLoaded(Vec<QueuedOp>),
+    ServerSearchDone {
+        request: u64,
+        result: Result<usize, BackendError>,
+    },
     /// The clock, for "synced 4 min ago".
     Tick(jiff::Timestamp),
 }

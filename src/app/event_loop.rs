@@ -108,6 +108,13 @@ impl Runner {
                 })
             }
             Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
+            // Debounced by the loop before it gets here.
+            Effect::ServerSearch { request, text } => self.spawn(false, async move {
+                Msg::ServerSearchDone {
+                    request,
+                    result: c.server_search(&text).await,
+                }
+            }),
             Effect::LoadConflicts => self.spawn(false, async move {
                 Msg::ConflictsLoaded(c.queued().await.unwrap_or_default())
             }),
@@ -203,6 +210,7 @@ where
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
+    let mut search_due: Option<(tokio::time::Instant, Effect)> = None;
     let mut clock = tokio::time::interval(std::time::Duration::from_secs(30));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut batch = Vec::new();
@@ -234,6 +242,12 @@ where
             }
             // The clock for "synced 4 min ago"; and a retry of queued writes
             // while offline (the flush itself backs off on the server's word).
+            _ = sleep_until_due(&search_due), if search_due.is_some() => {
+                if let Some((_, effect)) = search_due.take() {
+                    runner.run(effect);
+                }
+                continue;
+            }
             _ = clock.tick(), if state.sync.remote => {
                 if state.sync.queued > 0 && state.sync.progress.is_none() {
                     runner.run(Effect::Flush);
@@ -252,12 +266,27 @@ where
         };
         for input in inputs {
             for effect in handle(&mut state, input) {
+                if let Effect::ServerSearch { .. } = effect {
+                    // Wait for a pause in typing; a newer search replaces this one.
+                    search_due = Some((tokio::time::Instant::now() + SEARCH_DEBOUNCE, effect));
+                    continue;
+                }
                 if !runner.run(effect) {
                     return finish(&runner, &state, Exit::Quit).await;
                 }
             }
         }
         dirty = true;
+    }
+}
+
+/// How long typing must pause before the server is asked.
+const SEARCH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+
+async fn sleep_until_due(due: &Option<(tokio::time::Instant, Effect)>) {
+    match due {
+        Some((at, _)) => tokio::time::sleep_until(*at).await,
+        None => std::future::pending().await,
     }
 }
 

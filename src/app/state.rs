@@ -567,6 +567,8 @@ pub struct State {
     /// What the network layer is waiting for, if anything.
     pub net: Option<String>,
     pub sync: SyncView,
+    /// Sequence number of the latest server search; older replies are dropped.
+    pub server_search: u64,
     pub pending_keys: KeySeq,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
@@ -594,6 +596,7 @@ impl State {
             status: StatusLine::default(),
             net: None,
             sync: SyncView::default(),
+            server_search: 0,
             pending_keys: Vec::new(),
             size: (100, 30),
             quitting: false,

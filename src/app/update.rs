@@ -86,7 +86,9 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
                 let text = state.search_input.value().to_string();
                 state.people.set_query(&text);
                 state.people.scroll_to_selection(state.list_rows());
-                return select_changed(state);
+                let mut effects = select_changed(state);
+                effects.extend(server_search(state));
+                return effects;
             }
             Vec::new()
         }
@@ -114,6 +116,19 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// For remote profiles, also ask the server about what the user typed.
+fn server_search(state: &mut State) -> Vec<Effect> {
+    let text = state.people.query.fuzzy.trim().to_string();
+    if !state.sync.remote || !state.caps.server_search || text.chars().count() < 2 {
+        return Vec::new();
+    }
+    state.server_search = state.request_id();
+    vec![Effect::ServerSearch {
+        request: state.server_search,
+        text,
+    }]
 }
 
 fn paste(state: &mut State, text: &str) {
@@ -854,6 +869,24 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ConflictsLoaded(queued) => {
             show_first_conflict(state, queued);
             Vec::new()
+        }
+        Msg::ServerSearchDone { request, result } => {
+            if request != state.server_search {
+                return Vec::new(); // the user typed on; a newer search is on its way
+            }
+            match result {
+                Ok(0) => Vec::new(),
+                Ok(n) => {
+                    state.info(format!("{n} more from the server"));
+                    vec![Effect::LoadPeople]
+                }
+                Err(e) => {
+                    state.info(format!(
+                        "server search unavailable ({e}); showing cached people"
+                    ));
+                    Vec::new()
+                }
+            }
         }
         Msg::Tick(now) => {
             state.sync.now = Some(now);

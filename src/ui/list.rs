@@ -72,7 +72,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
             let name = pad(&clean(&p.display_name), name_w.saturating_sub(1));
             let company = pad(&clean(&p.company), company_w.saturating_sub(1));
             let email = pad(&clean(p.primary_email()), email_w);
-            let mut spans = vec![Span::styled(if p.archived { "⊘ " } else { "  " }, base)];
+            // One marker column: a queued write matters more than archiving.
+            let marker = if p.pending {
+                Span::styled("↑ ", theme.busy())
+            } else if p.archived {
+                Span::styled("⊘ ", base)
+            } else {
+                Span::raw("  ")
+            };
+            let mut spans = vec![marker];
             spans.extend(marked(name.clone(), &people.highlights(&name), base, mark));
             spans.push(Span::raw(" "));
             spans.extend(marked(
