@@ -10,8 +10,10 @@
 //! for Introzy and Rhythm where the backend can do what it needs.
 //! Backoffs are milliseconds; the only real wait is a `Retry-After: 1`.
 
+mod proxy;
 mod support;
 
+use proxy::Proxy;
 use rolo::backend::Backend;
 use rolo::backend::http::{HttpConfig, RateLimit};
 use rolo::backend::introzy::IntrozyBackend;
@@ -22,8 +24,7 @@ use rolo::model::{Note, Person};
 use rolo::outbox::{Op, OpState, is_local_id};
 use rolo::store::Store;
 use secrecy::SecretString;
-use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::fake_introzy::{self as fake_iz, FakeIntrozy};
@@ -31,107 +32,6 @@ use support::fake_rhythm::{self as fake_rh, FakeRhythm};
 use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
 use support::faults::{Fault, Recorder};
 use support::sample_person;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{AbortHandle, JoinHandle};
-
-// ----------------------------------------------------------------- proxy ----
-
-/// A TCP proxy on a fixed local port that can be taken down and brought back.
-struct Proxy {
-    addr: SocketAddr,
-    target: SocketAddr,
-    accept: Option<JoinHandle<()>>,
-    conns: Arc<Mutex<Vec<AbortHandle>>>,
-}
-
-impl Proxy {
-    async fn start(target_url: &str) -> Proxy {
-        let target: SocketAddr = target_url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .expect("fake base_url is http://ip:port");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-        let mut proxy = Proxy {
-            addr: listener.local_addr().expect("proxy addr"),
-            target,
-            accept: None,
-            conns: Arc::default(),
-        };
-        proxy.serve(listener);
-        proxy
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn serve(&mut self, listener: TcpListener) {
-        let (target, conns) = (self.target, self.conns.clone());
-        self.accept = Some(tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let conn = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                conns
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(conn.abort_handle());
-            }
-        }));
-    }
-
-    /// Refuse new connections and cut the open ones.
-    async fn down(&mut self) {
-        if let Some(accept) = self.accept.take() {
-            accept.abort();
-            // The listener is closed once the aborted task has been dropped.
-            let _ = accept.await;
-        }
-        for conn in self
-            .conns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-        {
-            conn.abort();
-        }
-    }
-
-    /// Listen again on the same port.
-    async fn up(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let listener = loop {
-            match TcpListener::bind(self.addr).await {
-                Ok(l) => break l,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Err(e) => panic!("could not listen on {} again: {e}", self.addr),
-            }
-        };
-        self.serve(listener);
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        if let Some(accept) = self.accept.take() {
-            accept.abort();
-        }
-        for conn in self
-            .conns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-        {
-            conn.abort();
-        }
-    }
-}
 
 // ----------------------------------------------------------------- fakes ----
 
@@ -333,7 +233,7 @@ impl<F: Fake> Env<F> {
         }
     }
 
-    fn client_for(fake: &F, proxy: &Proxy, cache: &PathBuf) -> Client {
+    fn client_for(fake: &F, proxy: &Proxy, cache: &Path) -> Client {
         let store = Store::open(cache).expect("open cache");
         Client::remote(fake.backend(&proxy.url()), Arc::new(Mutex::new(store)))
     }
