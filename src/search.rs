@@ -91,16 +91,33 @@ pub fn haystack(p: &PersonSummary) -> Utf32String {
             s.push_str(part);
         }
     }
-    Utf32String::from(s)
+    // Skip nucleo's grapheme segmentation: one char per code point is what
+    // names and emails need, and it is ~10x cheaper for 100k people.
+    if s.is_ascii() {
+        Utf32String::Ascii(s.into_boxed_str())
+    } else {
+        Utf32String::Unicode(s.chars().collect())
+    }
+}
+
+/// Case-insensitive `contains` for an already lowercased needle, without
+/// allocating when the haystack is ASCII (the common case).
+fn contains_ci(hay: &str, needle_lower: &str) -> bool {
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle_lower)
+    }
 }
 
 fn field_matches(p: &PersonSummary, field: Field, value: &str) -> bool {
     if value.is_empty() {
         return true;
     }
-    let contains = |hay: &str| hay.to_lowercase().contains(value);
+    let contains = |hay: &str| contains_ci(hay, value);
     match field {
-        Field::Tag => p.tags.split(' ').any(|t| t.to_lowercase().contains(value)),
+        Field::Tag => p.tags.split(' ').any(contains),
         Field::Company => contains(&p.company),
         Field::Email => contains(&p.emails),
         Field::Phone => {
@@ -112,17 +129,49 @@ fn field_matches(p: &PersonSummary, field: Field, value: &str) -> bool {
     }
 }
 
-/// Reusable matching state (nucleo's matcher holds scratch memory).
+/// Reusable matching state (nucleo's matcher holds scratch memory), one
+/// matcher per worker thread.
 pub struct Searcher {
     matcher: Matcher,
+    workers: Vec<Matcher>,
 }
 
 impl Default for Searcher {
     fn default() -> Self {
         Searcher {
             matcher: Matcher::new(Config::DEFAULT),
+            workers: Vec::new(),
         }
     }
+}
+
+/// Below this many candidates one thread is faster than spawning more.
+const PARALLEL_FROM: usize = 20_000;
+
+fn score_chunk(
+    people: &[PersonSummary],
+    haystacks: &[Utf32String],
+    chunk: &[usize],
+    query: &Query,
+    pattern: &Pattern,
+    matcher: &mut Matcher,
+) -> Vec<(u32, usize)> {
+    let use_fuzzy = !pattern.atoms.is_empty();
+    let mut out = Vec::new();
+    for &i in chunk {
+        let p = &people[i];
+        if !query.fields.iter().all(|(f, v)| field_matches(p, *f, v)) {
+            continue;
+        }
+        if use_fuzzy {
+            if let Some(score) = pattern.score(haystacks[i].slice(..), matcher) {
+                out.push((score, i));
+            }
+        } else {
+            out.push((0, i));
+        }
+    }
+    out
 }
 
 impl std::fmt::Debug for Searcher {
@@ -143,23 +192,45 @@ impl Searcher {
     ) -> Vec<usize> {
         let pattern = query.pattern();
         let use_fuzzy = !pattern.atoms.is_empty();
-        let mut scored: Vec<(u32, usize)> = Vec::new();
-        for i in candidates {
-            let p = &people[i];
-            if !query.fields.iter().all(|(f, v)| field_matches(p, *f, v)) {
-                continue;
+        let candidates: Vec<usize> = candidates.collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let mut scored: Vec<(u32, usize)> = if threads > 1 && candidates.len() >= PARALLEL_FROM {
+            // Split the people across cores; each chunk keeps list order.
+            while self.workers.len() < threads {
+                self.workers.push(Matcher::new(Config::DEFAULT));
             }
-            if use_fuzzy {
-                if let Some(score) = pattern.score(haystacks[i].slice(..), &mut self.matcher) {
-                    scored.push((score, i));
-                }
-            } else {
-                scored.push((0, i));
-            }
-        }
+            let size = candidates.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = candidates
+                    .chunks(size)
+                    .zip(self.workers.iter_mut())
+                    .map(|(chunk, matcher)| {
+                        let pattern = &pattern;
+                        scope.spawn(move || {
+                            score_chunk(people, haystacks, chunk, query, pattern, matcher)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        } else {
+            score_chunk(
+                people,
+                haystacks,
+                &candidates,
+                query,
+                &pattern,
+                &mut self.matcher,
+            )
+        };
         if use_fuzzy {
-            // Stable: equal scores keep the list's sort order.
-            scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+            // Best first; equal scores keep the list's sort order (by index).
+            scored.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
         }
         scored.into_iter().map(|(_, i)| i).collect()
     }
