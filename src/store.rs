@@ -516,6 +516,43 @@ impl Store {
         Ok(added)
     }
 
+    /// Store people from the server, except those with queued writes (their
+    /// local copy is newer).
+    pub fn insert_or_refresh(&mut self, people: &[Person]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for p in people {
+            let pending: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
+                [&p.id],
+                |r| r.get(0),
+            )?;
+            if !pending {
+                upsert_person_in(&tx, p)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The newest creation time in the cache, in the server's own clock (a
+    /// watermark for "created since"; the client's clock may be off).
+    pub fn newest_created_at(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row(
+            "SELECT max(json_extract(data, '$.createdAt')) FROM people WHERE id NOT LIKE 'local-%'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The server no longer has this person: drop the cached copy, unless a
+    /// write to it is still queued (the user decides then).
+    pub fn forget_unless_pending(&mut self, id: &str) -> Result<()> {
+        if !self.load_pending_for(id)? {
+            self.delete_person(id)?;
+        }
+        Ok(())
+    }
+
     /// Give up on an op (the user discarded it).
     pub fn discard_op(&self, seq: i64) -> Result<()> {
         self.conn

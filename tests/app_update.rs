@@ -656,7 +656,12 @@ fn sync_status_reads_like_a_person_would_say_it() {
     );
     assert!(press(&mut s, "ctrl-r").is_empty());
     s.sync.remote = true;
-    assert_eq!(press(&mut s, "ctrl-r"), [Effect::Sync]);
+    let e = press(&mut s, "ctrl-r");
+    let [Effect::Sync { focus }] = &e[..] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(focus[0], "p-3", "the selected person first");
+    assert_eq!(focus.len(), 5, "then everyone on screen");
     handle(
         &mut s,
         Input::Msg(Msg::SyncProgress {

@@ -772,3 +772,61 @@ scenarios!(
         crash_after_mark_attempt,
     ]
 );
+
+/// After a full sync, the next one asks only for people created since, and
+/// refreshes the people on screen first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_fetches_only_what_is_new_and_what_is_on_screen() {
+    let fake = support::fake_rogerroger::FakeRogerRoger::start().await;
+    let ids = fake.seed_many(65);
+    let dir = tempfile::tempdir().unwrap();
+    let store = rolo::store::Store::open(&dir.path().join("cache.sqlite")).unwrap();
+    let mut config = rolo::backend::rogerroger::RogerRoger::default_config(fake.base_url.clone());
+    config.rate_limit = None;
+    let backend = rolo::backend::rogerroger::RogerRoger::new(
+        config,
+        secrecy::SecretString::from(support::fake_rogerroger::API_KEY.to_string()),
+    )
+    .unwrap();
+    let client = rolo::client::Client::remote(
+        std::sync::Arc::new(backend),
+        std::sync::Arc::new(std::sync::Mutex::new(store)),
+    );
+    let first = client.sync(&mut |_, _| {}).await;
+    assert_eq!(first.fetched, Some(65));
+    assert_eq!(
+        fake.recorder.count("GET", "/people"),
+        3,
+        "65 people in pages of 30"
+    );
+
+    // Someone edits a person on screen and adds one.
+    let http = reqwest::Client::new();
+    http.patch(format!("{}/people/{}", fake.base_url, ids[3]))
+        .header("X-API-KEY", support::fake_rogerroger::API_KEY)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(r#"{"jobTitle":"Edited elsewhere"}"#)
+        .send()
+        .await
+        .unwrap();
+    let new_id = fake.seed(serde_json::json!({"familyName": "Newcomer", "givenName": "Nia"}));
+    fake.recorder.clear_log();
+
+    let second = client
+        .sync_with_focus(&[ids[3].clone()], &mut |_, _| {})
+        .await;
+    assert_eq!(second.error, None);
+    // The filter is inclusive: the newest known person comes again, with the new one.
+    assert_eq!(second.fetched, Some(2), "only the new people were listed");
+    let log = fake.recorder.count("GET", "/people");
+    assert_eq!(log, 1, "one page of new people, not a full listing");
+    assert_eq!(
+        fake.recorder.count("GET", &format!("/people/{}", ids[3])),
+        1
+    );
+    let people = client.load_summaries().await.unwrap();
+    assert_eq!(people.len(), 66);
+    assert!(people.iter().any(|p| p.id == new_id));
+    let (edited, _) = client.load_detail(&ids[3]).await.unwrap();
+    assert_eq!(edited.job_title, "Edited elsewhere");
+}

@@ -52,8 +52,11 @@ pub enum Effect {
     },
     SaveDraft(Draft),
     ClearDraft,
-    /// Send queued writes and refresh the cache from the server.
-    Sync,
+    /// Send queued writes and refresh the cache from the server, the
+    /// people in `focus` (on screen) first.
+    Sync {
+        focus: Vec<String>,
+    },
     /// Send queued writes only.
     Flush,
     /// Ask the server for `text` once typing pauses; the latest request wins.

@@ -94,7 +94,7 @@ impl Runner {
                     result,
                 }
             }),
-            Effect::Sync => {
+            Effect::Sync { focus } => {
                 let tx = self.tx.clone();
                 self.spawn(false, async move {
                     let _ = tx.send(Msg::SyncStarted {
@@ -104,7 +104,7 @@ impl Runner {
                     let mut progress = move |done: usize, total: Option<u64>| {
                         let _ = progress_tx.send(Msg::SyncProgress { done, total });
                     };
-                    Msg::SyncDone(c.sync(&mut progress).await)
+                    Msg::SyncDone(c.sync_with_focus(&focus, &mut progress).await)
                 })
             }
             Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
@@ -193,7 +193,7 @@ where
     if runner.client.is_remote() {
         state.sync.remote = true;
         state.sync.now = Some(jiff::Timestamp::now());
-        runner.run(Effect::Sync);
+        runner.run(Effect::Sync { focus: Vec::new() });
     }
     {
         let store = draft_store.clone();

@@ -635,6 +635,19 @@ impl State {
         }
     }
 
+    /// Ids of the people on screen, selected first: what a sync under a
+    /// rate limit refreshes first.
+    pub fn on_screen_ids(&self) -> Vec<String> {
+        let p = &self.people;
+        let rows = p.visible.iter().skip(p.offset).take(self.list_rows());
+        let mut ids: Vec<String> = p.selected_id().map(str::to_string).into_iter().collect();
+        ids.extend(
+            rows.map(|&i| p.all[i].id.clone())
+                .filter(|id| Some(id.as_str()) != p.selected_id()),
+        );
+        ids
+    }
+
     /// Why `action` cannot be done on this backend, if it cannot.
     pub fn unavailable(&self, action: super::action::Action) -> Option<String> {
         use super::action::Action;

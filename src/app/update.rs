@@ -288,7 +288,9 @@ fn start_sync(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     state.sync.progress = Some((0, None));
-    vec![Effect::Sync]
+    vec![Effect::Sync {
+        focus: state.on_screen_ids(),
+    }]
 }
 
 fn update_conflict(state: &mut State, action: Action) -> Vec<Effect> {

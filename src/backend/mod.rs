@@ -140,6 +140,16 @@ pub trait Backend: Send + Sync {
 
     async fn enrich(&self, person: &Person) -> Result<EnrichOutcome>;
 
+    /// One page of people created at or after `after` (RFC 3339), for an
+    /// incremental sync; `Ok(None)` when the API cannot filter by creation.
+    async fn list_created_after(
+        &self,
+        _after: &str,
+        _cursor: Option<Cursor>,
+    ) -> Result<Option<Page>> {
+        Ok(None)
+    }
+
     /// Every page, in order. `progress(done, total)` after each page.
     async fn list_all(
         &self,

@@ -96,6 +96,55 @@ impl RogerRoger {
         })
     }
 
+    /// `GET /people`, one page, with the filters API Platform offers.
+    async fn list_filtered(
+        &self,
+        query: &ListQuery,
+        cursor: Option<Cursor>,
+        created_after: Option<&str>,
+    ) -> Result<Page> {
+        let page: u32 = match cursor {
+            None => 1,
+            Some(Cursor(c)) => c
+                .parse()
+                .map_err(|_| BackendError::Malformed(format!("bad page cursor '{c}'")))?,
+        };
+        let mut spec = RequestSpec::get("/people")
+            .query("page", page.to_string())
+            .query("itemsPerPage", PAGE_SIZE.to_string());
+        if let Some(q) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            spec = spec.query("q", q);
+        }
+        if !query.include_archived {
+            spec = spec.query("exists[archivedAt]", "false");
+        }
+        if let Some(after) = created_after {
+            spec = spec.query("createdAt[after]", after);
+        }
+        let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
+        // An empty page ends the listing even if the server still links on.
+        let next = if coll.members.is_empty() {
+            None
+        } else {
+            coll.next_page(page).map(|p| Cursor(p.to_string()))
+        };
+        let people = coll
+            .members
+            .into_iter()
+            .map(person_from_wire)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            people,
+            next,
+            total: coll.total,
+        })
+    }
+
     /// The HTTP client, for its status channel and request counter.
     pub fn http(&self) -> &HttpClient {
         &self.http
@@ -226,43 +275,21 @@ impl Backend for RogerRoger {
     }
 
     async fn list_page(&self, query: &ListQuery, cursor: Option<Cursor>) -> Result<Page> {
-        let page: u32 = match cursor {
-            None => 1,
-            Some(Cursor(c)) => c
-                .parse()
-                .map_err(|_| BackendError::Malformed(format!("bad page cursor '{c}'")))?,
+        self.list_filtered(query, cursor, None).await
+    }
+
+    async fn list_created_after(
+        &self,
+        after: &str,
+        cursor: Option<Cursor>,
+    ) -> Result<Option<Page>> {
+        let query = ListQuery {
+            search: None,
+            include_archived: true,
         };
-        let mut spec = RequestSpec::get("/people")
-            .query("page", page.to_string())
-            .query("itemsPerPage", PAGE_SIZE.to_string());
-        if let Some(q) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-        {
-            spec = spec.query("q", q);
-        }
-        if !query.include_archived {
-            spec = spec.query("exists[archivedAt]", "false");
-        }
-        let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
-        // An empty page ends the listing even if the server still links on.
-        let next = if coll.members.is_empty() {
-            None
-        } else {
-            coll.next_page(page).map(|p| Cursor(p.to_string()))
-        };
-        let people = coll
-            .members
-            .into_iter()
-            .map(person_from_wire)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            people,
-            next,
-            total: coll.total,
-        })
+        self.list_filtered(&query, cursor, Some(after))
+            .await
+            .map(Some)
     }
 
     async fn get_person(&self, id: &str) -> Result<Person> {

@@ -514,6 +514,12 @@ fn matches(p: &Value, q: &HashMap<String, String>) -> bool {
             return false;
         }
     }
+    // API Platform date filter: ISO timestamps compare as text here.
+    if let Some(after) = q.get("createdAt[after]")
+        && p["createdAt"].as_str().unwrap_or("") < after.as_str()
+    {
+        return false;
+    }
     match q.get("exists[archivedAt]").map(String::as_str) {
         Some("false") => p["archivedAt"].is_null(),
         Some("true") => !p["archivedAt"].is_null(),
