@@ -100,6 +100,9 @@ pub struct Person {
     pub initials: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Tag name -> colour (`#rrggbb` or `#rgb`) where the CRM gives one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tag_colors: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
     #[serde(default)]

@@ -164,7 +164,14 @@ pub struct QueuedOp {
 }
 
 /// Fields that say nothing about content: never compared or merged.
-const BOOKKEEPING: &[&str] = &["id", "displayName", "version", "createdAt", "updatedAt"];
+const BOOKKEEPING: &[&str] = &[
+    "id",
+    "displayName",
+    "version",
+    "createdAt",
+    "updatedAt",
+    "tagColors",
+];
 
 fn fields(p: &Person) -> Map<String, Value> {
     match serde_json::to_value(p) {

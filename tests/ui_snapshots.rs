@@ -259,3 +259,36 @@ fn conflict_overlay() {
     );
     insta::assert_snapshot!(render(&s).backend());
 }
+
+#[test]
+fn tags_show_their_crm_colours_mapped_to_16_colours() {
+    let wire = serde_json::json!({
+        "@id": "/people/9", "id": "9", "familyName": "Tagged",
+        "tags": [{"@id": "/tags/1", "title": "VIP", "backgroundColor": "#f00", "textColor": "#fff"}, "/tags/2"]
+    });
+    let person = rolo::backend::rogerroger::person_from_wire(wire).unwrap();
+    assert_eq!(
+        person.tag_colors.get("VIP").map(String::as_str),
+        Some("#f00")
+    );
+    for (color, expected_bg) in [
+        (true, ratatui::style::Color::LightRed),
+        (false, ratatui::style::Color::Reset),
+    ] {
+        let people = vec![person.clone()];
+        let mut s = state_with(&people, (100, 30));
+        s.color = color;
+        let e = vec![rolo::app::effect::Effect::LoadDetail {
+            request: s.detail.request,
+            id: "9".into(),
+        }];
+        load_detail(&mut s, &e, &people);
+        let t = render(&s);
+        let buf = t.backend().buffer();
+        let hit = (0..30u16)
+            .flat_map(|y| (45..99u16).map(move |x| (x, y)))
+            .find(|&(x, y)| buf[(x, y)].symbol() == "V" && buf[(x + 1, y)].symbol() == "I")
+            .unwrap_or_else(|| panic!("the VIP tag is drawn:\n{}", t.backend()));
+        assert_eq!(buf[hit].bg, expected_bg, "colour={color}");
+    }
+}

@@ -666,6 +666,14 @@ pub fn person_from_wire(value: Value) -> Result<Person> {
         .map(|t| label(t, &TAG_LABELS))
         .filter(|t| !t.is_empty())
         .collect();
+    // Embedded tags carry their colours; the UI shows them.
+    let tag_colors = array(&obj, "tags")
+        .iter()
+        .filter_map(|t| {
+            let color = text(t.get("backgroundColor"));
+            (!color.is_empty()).then(|| (label(t, &TAG_LABELS), color))
+        })
+        .collect();
     let company = array(&obj, "organizations")
         .iter()
         .map(|o| label(o, &ORG_LABELS))
@@ -690,6 +698,7 @@ pub fn person_from_wire(value: Value) -> Result<Person> {
         linkedin: text(obj.get("linkedinId")),
         initials: text(obj.get("initials")),
         tags,
+        tag_colors,
         owner: obj
             .get("owner")
             .map(|o| label(o, &USER_LABELS))

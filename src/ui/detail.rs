@@ -74,7 +74,16 @@ fn person_lines(p: &Person, theme: Theme) -> Vec<Line<'static>> {
     if !p.tags.is_empty() {
         let mut spans = vec![Span::raw("  ")];
         for t in &p.tags {
-            spans.push(Span::styled(format!("#{} ", clean(t)), theme.tag()));
+            match p.tag_colors.get(t) {
+                Some(color) => {
+                    spans.push(Span::styled(
+                        format!(" {} ", clean(t)),
+                        theme.tag_colored(color),
+                    ));
+                    spans.push(Span::raw(" "));
+                }
+                None => spans.push(Span::styled(format!("#{} ", clean(t)), theme.tag())),
+            }
         }
         section(&mut out, theme, "Tags", vec![Line::from(spans)]);
     }

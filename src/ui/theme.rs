@@ -3,6 +3,46 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+/// `#rgb` or `#rrggbb`.
+fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
+    let h = hex.trim().strip_prefix('#')?;
+    let digit = |i: usize, n: usize| u8::from_str_radix(h.get(i..i + n)?, 16).ok();
+    match h.len() {
+        3 => Some((digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
+        6 => Some((digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
+        _ => None,
+    }
+}
+
+fn nearest_ansi(rgb: (u8, u8, u8)) -> Color {
+    const PALETTE: [(Color, (u8, u8, u8)); 16] = [
+        (Color::Black, (0, 0, 0)),
+        (Color::Red, (205, 0, 0)),
+        (Color::Green, (0, 205, 0)),
+        (Color::Yellow, (205, 205, 0)),
+        (Color::Blue, (0, 0, 238)),
+        (Color::Magenta, (205, 0, 205)),
+        (Color::Cyan, (0, 205, 205)),
+        (Color::Gray, (229, 229, 229)),
+        (Color::DarkGray, (127, 127, 127)),
+        (Color::LightRed, (255, 0, 0)),
+        (Color::LightGreen, (0, 255, 0)),
+        (Color::LightYellow, (255, 255, 0)),
+        (Color::LightBlue, (92, 92, 255)),
+        (Color::LightMagenta, (255, 0, 255)),
+        (Color::LightCyan, (0, 255, 255)),
+        (Color::White, (255, 255, 255)),
+    ];
+    let dist = |c: (u8, u8, u8)| {
+        let d = |a: u8, b: u8| (a as i32 - b as i32).pow(2);
+        d(c.0, rgb.0) + d(c.1, rgb.1) + d(c.2, rgb.2)
+    };
+    PALETTE
+        .iter()
+        .min_by_key(|(_, c)| dist(*c))
+        .map_or(Color::Magenta, |(color, _)| *color)
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
@@ -56,6 +96,21 @@ impl Theme {
 
     pub fn tag(self) -> Style {
         self.fg(Color::Magenta)
+    }
+
+    /// A tag in its CRM colour, mapped to the nearest of the 16 ANSI
+    /// colours (so it works on 16-colour terminals), with readable text.
+    pub fn tag_colored(self, hex: &str) -> Style {
+        match (self.color, parse_hex(hex)) {
+            (true, Some(rgb)) => {
+                let bg = nearest_ansi(rgb);
+                let light = 299 * rgb.0 as u32 + 587 * rgb.1 as u32 + 114 * rgb.2 as u32 > 128_000;
+                Style::default()
+                    .bg(bg)
+                    .fg(if light { Color::Black } else { Color::White })
+            }
+            _ => self.tag(),
+        }
     }
 
     pub fn key(self) -> Style {
