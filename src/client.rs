@@ -474,6 +474,14 @@ impl Client {
         self.with_store(move |s| s.insert_missing(&people)).await
     }
 
+    /// Custom-field definitions; none when the CRM has none or is out of reach
+    /// (the keys are shown as they are then).
+    pub async fn custom_field_defs(&self) -> Vec<crate::model::CustomFieldDef> {
+        let mut defs = self.backend.custom_field_defs().await.unwrap_or_default();
+        defs.sort_by_key(|d| d.display_order);
+        defs
+    }
+
     /// Enrichment needs the server (or, locally, nothing but the record).
     pub async fn enrich(&self, person: &Person) -> Result<EnrichOutcome, BackendError> {
         self.backend.enrich(person).await

@@ -209,6 +209,46 @@ pub struct PersonWithNotes {
     pub notes: Vec<Note>,
 }
 
+/// One choice of a select-like custom field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldOption {
+    pub value: String,
+    pub label: String,
+    pub color: Option<String>,
+}
+
+/// A custom-field definition from `GET /api/people/custom-fields`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomFieldDef {
+    pub key: String,
+    /// The server's label when it sends one, else derived from the key
+    /// (`cf_lead_source` -> "Lead source").
+    pub label: String,
+    /// The server's `type` (`text`, `number`, `select`, ...), verbatim.
+    pub kind: String,
+    pub filterable: bool,
+    pub sortable: bool,
+    pub required: bool,
+    pub options: Vec<FieldOption>,
+    pub display_order: i64,
+}
+
+impl CustomFieldDef {
+    /// The value as a user reads it: a select's option label, else the text.
+    pub fn display(&self, value: &serde_json::Value) -> String {
+        let raw = match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        self.options
+            .iter()
+            .find(|o| o.value == raw)
+            .map(|o| o.label.clone())
+            .unwrap_or(raw)
+    }
+}
+
 /// How a backend offers enrichment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

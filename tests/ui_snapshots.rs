@@ -292,3 +292,43 @@ fn tags_show_their_crm_colours_mapped_to_16_colours() {
         assert_eq!(buf[hit].bg, expected_bg, "colour={color}");
     }
 }
+
+#[test]
+fn custom_field_definitions_give_labels_and_option_names() {
+    use rolo::model::{CustomFieldDef, FieldOption};
+    let mut s = main_screen((100, 30));
+    if let Some(p) = s.detail.person.as_mut() {
+        p.custom_fields
+            .insert("cf_lead_source".into(), serde_json::json!("conf"));
+    }
+    let def = |key: &str, label: &str, order: i64, options: Vec<FieldOption>| CustomFieldDef {
+        key: key.into(),
+        label: label.into(),
+        kind: "select".into(),
+        filterable: false,
+        sortable: false,
+        required: false,
+        options,
+        display_order: order,
+    };
+    handle(
+        &mut s,
+        Input::Msg(Msg::FieldDefs(vec![def(
+            "cf_lead_source",
+            "Lead source",
+            1,
+            vec![FieldOption {
+                value: "conf".into(),
+                label: "Conference".into(),
+                color: None,
+            }],
+        )])),
+    );
+    s.size = (100, 40);
+    let text = format!("{}", render(&s).backend());
+    assert!(text.contains("Lead source  Conference"), "{text}");
+    assert!(
+        text.contains("tier         gold"),
+        "undefined keys still shown: {text}"
+    );
+}

@@ -59,6 +59,8 @@ pub enum Effect {
     },
     /// Send queued writes only.
     Flush,
+    /// Fetch custom-field definitions (labels, select options).
+    LoadFieldDefs,
     /// Ask the server for `text` once typing pauses; the latest request wins.
     ServerSearch {
         request: u64,
@@ -120,6 +122,7 @@ pub enum Msg {
         request: u64,
         result: Result<usize, BackendError>,
     },
+    FieldDefs(Vec<crate::model::CustomFieldDef>),
     /// The clock, for "synced 4 min ago".
     Tick(jiff::Timestamp),
 }

@@ -108,6 +108,12 @@ impl Runner {
                 })
             }
             Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
+            Effect::LoadFieldDefs => {
+                self.spawn(
+                    false,
+                    async move { Msg::FieldDefs(c.custom_field_defs().await) },
+                )
+            }
             // Debounced by the loop before it gets here.
             Effect::ServerSearch { request, text } => self.spawn(false, async move {
                 Msg::ServerSearchDone {
@@ -191,6 +197,7 @@ where
     }
     runner.run(Effect::LoadPeople);
     if runner.client.is_remote() {
+        runner.run(Effect::LoadFieldDefs);
         state.sync.remote = true;
         state.sync.now = Some(jiff::Timestamp::now());
         runner.run(Effect::Sync { focus: Vec::new() });

@@ -567,6 +567,8 @@ pub struct State {
     /// What the network layer is waiting for, if anything.
     pub net: Option<String>,
     pub sync: SyncView,
+    /// How to label custom fields, in display order (empty: show keys).
+    pub field_defs: Vec<crate::model::CustomFieldDef>,
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
@@ -597,6 +599,7 @@ impl State {
             net: None,
             sync: SyncView::default(),
             server_search: 0,
+            field_defs: Vec::new(),
             pending_keys: Vec::new(),
             size: (100, 30),
             quitting: false,

@@ -890,6 +890,10 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
+        Msg::FieldDefs(defs) => {
+            state.field_defs = defs;
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.sync.now = Some(now);
             Vec::new()

@@ -468,45 +468,7 @@ pub fn note_from_wire(v: &Value, person_id: &str) -> Result<(Note, String)> {
 
 // ----------------------------------------------------------- custom fields
 
-/// One choice of a select-like custom field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldOption {
-    pub value: String,
-    pub label: String,
-    pub color: Option<String>,
-}
-
-/// A custom-field definition from `GET /api/people/custom-fields`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomFieldDef {
-    pub key: String,
-    /// The server's label when it sends one, else derived from the key
-    /// (`cf_lead_source` -> "Lead source").
-    pub label: String,
-    /// The server's `type` (`text`, `number`, `select`, ...), verbatim.
-    pub kind: String,
-    pub filterable: bool,
-    pub sortable: bool,
-    pub required: bool,
-    pub options: Vec<FieldOption>,
-    pub display_order: i64,
-}
-
-impl CustomFieldDef {
-    /// The value as a user reads it: a select's option label, else the text.
-    pub fn display(&self, value: &Value) -> String {
-        let raw = match value {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        self.options
-            .iter()
-            .find(|o| o.value == raw)
-            .map(|o| o.label.clone())
-            .unwrap_or(raw)
-    }
-}
+pub use crate::model::{CustomFieldDef, FieldOption};
 
 fn label_from_key(key: &str) -> String {
     let words = key.strip_prefix("cf_").unwrap_or(key).replace('_', " ");
@@ -831,6 +793,10 @@ fn unsupported(what: &str) -> BackendError {
 
 #[async_trait]
 impl Backend for IntrozyBackend {
+    async fn custom_field_defs(&self) -> Result<Vec<CustomFieldDef>> {
+        self.custom_field_definitions().await
+    }
+
     fn kind(&self) -> &'static str {
         "introzy"
     }

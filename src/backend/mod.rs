@@ -140,6 +140,12 @@ pub trait Backend: Send + Sync {
 
     async fn enrich(&self, person: &Person) -> Result<EnrichOutcome>;
 
+    /// Definitions of the custom fields (labels, types, select options),
+    /// where the CRM has them; otherwise none and keys are shown as they are.
+    async fn custom_field_defs(&self) -> Result<Vec<crate::model::CustomFieldDef>> {
+        Ok(Vec::new())
+    }
+
     /// One page of people created at or after `after` (RFC 3339), for an
     /// incremental sync; `Ok(None)` when the API cannot filter by creation.
     async fn list_created_after(

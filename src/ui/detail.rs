@@ -4,7 +4,7 @@
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
-use crate::model::Person;
+use crate::model::{CustomFieldDef, Person};
 use crate::sanitize::for_display_multiline;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -39,7 +39,7 @@ pub fn short_time(ts: &str) -> String {
     }
 }
 
-fn person_lines(p: &Person, theme: Theme) -> Vec<Line<'static>> {
+fn person_lines(p: &Person, defs: &[CustomFieldDef], theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut body = Vec::new();
     field(&mut body, theme, "Name", &p.full_name());
@@ -89,7 +89,17 @@ fn person_lines(p: &Person, theme: Theme) -> Vec<Line<'static>> {
     }
 
     let mut body = Vec::new();
+    // Fields the CRM defines first, in its order, with its labels and
+    // select-option labels; any others by their keys.
+    for def in defs {
+        if let Some(v) = p.custom_fields.get(&def.key).filter(|v| !v.is_null()) {
+            field(&mut body, theme, &def.label, &def.display(v));
+        }
+    }
     for (k, v) in &p.custom_fields {
+        if defs.iter().any(|d| &d.key == k) {
+            continue;
+        }
         let v = match v {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => continue,
@@ -145,7 +155,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
         return;
     };
-    let mut lines = person_lines(person, theme);
+    let mut lines = person_lines(person, &state.field_defs, theme);
     let caps = &state.caps;
     lines.push(Line::styled(
         format!("Notes ({})", detail.notes.len()),
