@@ -34,8 +34,16 @@ pub fn restore() {
 
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
+    let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+        if std::thread::current().id() == ui_thread {
+            // The UI is going down: give the user their terminal back first.
+            restore();
+            previous(info);
+        } else {
+            // A background task failed; the UI goes on. Printing would
+            // scribble over the screen, so the log gets it instead.
+            tracing::error!(panic = %info, "background task panicked");
+        }
     }));
 }
