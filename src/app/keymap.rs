@@ -111,6 +111,10 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            (Some('↑'), None) => KeyCode::Up,
+            (Some('↓'), None) => KeyCode::Down,
+            (Some('←'), None) => KeyCode::Left,
+            (Some('→'), None) => KeyCode::Right,
             (Some(c), None) if !c.is_whitespace() => {
                 if mods.contains(KeyModifiers::SHIFT) && c.is_ascii_alphabetic() {
                     KeyCode::Char(c.to_ascii_uppercase())
@@ -128,14 +132,16 @@ impl Key {
                 "delete" | "del" => KeyCode::Delete,
                 "insert" => KeyCode::Insert,
                 "space" => KeyCode::Char(' '),
+                // Also the names help and the README show, so any key
+                // shown can be written back into a config file.
                 "up" => KeyCode::Up,
                 "down" => KeyCode::Down,
                 "left" => KeyCode::Left,
                 "right" => KeyCode::Right,
                 "home" => KeyCode::Home,
                 "end" => KeyCode::End,
-                "pageup" => KeyCode::PageUp,
-                "pagedown" => KeyCode::PageDown,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
                 name => match name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
                     Some(n @ 1..=12) => KeyCode::F(n),
                     _ => return Err(format!("'{text}' is not a key")),
@@ -362,6 +368,26 @@ mod tests {
         assert!(Key::parse("ctrl-").is_err());
         assert!(Key::parse("hyper").is_err());
         assert_eq!(parse_seq("g g").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn arrows_and_short_names_are_the_same_keys() {
+        assert_eq!(Key::parse("↑").unwrap(), Key::parse("up").unwrap());
+        assert_eq!(Key::parse("→").unwrap(), Key::parse("right").unwrap());
+        assert_eq!(Key::parse("pgdn").unwrap(), Key::parse("pagedown").unwrap());
+    }
+
+    #[test]
+    fn every_key_shown_parses_back() {
+        let map = Keymap::defaults();
+        for mode in KeyMode::ALL {
+            for (_, keys) in map.bindings(*mode) {
+                for shown in keys {
+                    let seq = parse_seq(&shown).unwrap_or_else(|e| panic!("{shown}: {e}"));
+                    assert_eq!(format_seq(&seq), shown);
+                }
+            }
+        }
     }
 
     #[test]
