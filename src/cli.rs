@@ -409,11 +409,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                             for_display(&n.id),
                             if n.flagged { "⚑" } else { " " },
                             for_display(n.created_at.as_deref().unwrap_or("")),
-                            for_display(if n.title.is_empty() {
-                                &n.text
-                            } else {
-                                &n.title
-                            })
+                            for_display(note_label(n))
                         )
                         .map_err(io)?;
                     }
@@ -634,6 +630,15 @@ fn print_people(people: &[Person], format: Format, out: &mut dyn Write) -> Resul
     }
 }
 
+/// A note's title, or its text when it has none.
+fn note_label(n: &Note) -> &str {
+    if n.title.is_empty() {
+        &n.text
+    } else {
+        &n.title
+    }
+}
+
 fn print_person_table(p: &Person, notes: &[Note], out: &mut dyn Write) -> Result<(), CliError> {
     let mut row = |k: &str, v: &str| -> Result<(), CliError> {
         if !v.is_empty() {
@@ -664,11 +669,7 @@ fn print_person_table(p: &Person, notes: &[Note], out: &mut dyn Write) -> Result
             "note {} {}{}",
             for_display(&n.id),
             if n.flagged { "⚑ " } else { "" },
-            for_display(if n.title.is_empty() {
-                &n.text
-            } else {
-                &n.title
-            })
+            for_display(note_label(n))
         )
         .map_err(io)?;
     }
