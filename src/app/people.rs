@@ -254,9 +254,10 @@ impl PeopleView {
     }
 
     /// Char positions to highlight in `text` for the current query.
-    pub fn highlights(&self, text: &str) -> Vec<usize> {
-        // A fresh matcher: rendering borrows the view immutably.
-        Searcher::default().highlight(text, &self.query)
+    /// `searcher` is the caller's scratch matcher (rendering borrows the
+    /// view immutably, so it cannot use the view's own).
+    pub fn highlights(&self, searcher: &mut Searcher, text: &str) -> Vec<usize> {
+        searcher.highlight(text, &self.query)
     }
 }
 

@@ -55,6 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     };
     let email_w = rest.saturating_sub(name_w + company_w);
     let rows = inner.height as usize;
+    // One matcher for the whole frame, only when there is something to mark.
+    let mut searcher = crate::search::Searcher::default();
     let start = people.offset.min(people.visible.len().saturating_sub(1));
     let lines: Vec<Line> = people.visible[start..]
         .iter()
@@ -81,18 +83,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
                 Span::raw("  ")
             };
             let mut spans = vec![marker];
-            spans.extend(marked(name.clone(), &people.highlights(&name), base, mark));
+            spans.extend(marked(
+                name.clone(),
+                &people.highlights(&mut searcher, &name),
+                base,
+                mark,
+            ));
             spans.push(Span::raw(" "));
             spans.extend(marked(
                 company.clone(),
-                &people.highlights(&company),
+                &people.highlights(&mut searcher, &company),
                 base.patch(theme.dim()),
                 mark,
             ));
             spans.push(Span::raw(" "));
             spans.extend(marked(
                 email.clone(),
-                &people.highlights(&email),
+                &people.highlights(&mut searcher, &email),
                 base,
                 mark,
             ));
