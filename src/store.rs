@@ -440,11 +440,7 @@ impl Store {
 
     /// Is a write to this person waiting in the outbox?
     pub fn load_pending_for(&self, person_id: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
-            [person_id],
-            |r| r.get(0),
-        )?)
+        has_pending_in(&self.conn, person_id)
     }
 
     /// Replace the cached notes of one person with the server's.
@@ -521,12 +517,7 @@ impl Store {
     pub fn insert_or_refresh(&mut self, people: &[Person]) -> Result<()> {
         let tx = self.conn.transaction()?;
         for p in people {
-            let pending: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
-                [&p.id],
-                |r| r.get(0),
-            )?;
-            if !pending {
+            if !has_pending_in(&tx, &p.id)? {
                 upsert_person_in(&tx, p)?;
             }
         }
@@ -619,6 +610,14 @@ fn apply_to_cache(conn: &Connection, op: &Op) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn has_pending_in(conn: &Connection, person_id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
+        [person_id],
+        |r| r.get(0),
+    )?)
 }
 
 fn get_person_in(conn: &Connection, id: &str) -> Result<Option<Person>> {
