@@ -351,7 +351,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 job_title: job_title.unwrap_or_default(),
                 ..Default::default()
             };
-            let violations = crate::model::validate_person(&person);
+            let violations = crate::model::validate_person(&person, &client.capabilities());
             if !violations.is_empty() {
                 return Err(BackendError::Validation(violations).into());
             }
@@ -370,7 +370,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
             for set in &sets {
                 apply_set(&mut edited, set)?;
             }
-            let violations = crate::model::validate_person(&edited);
+            let violations = crate::model::validate_person(&edited, &client.capabilities());
             if !violations.is_empty() {
                 return Err(BackendError::Validation(violations).into());
             }

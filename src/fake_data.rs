@@ -3125,7 +3125,7 @@ mod tests {
     #[test]
     fn every_person_validates() {
         for p in sample() {
-            let v = validate_person(&p.person);
+            let v = validate_person(&p.person, &crate::model::Capabilities::all_local());
             assert!(v.is_empty(), "{}: {v:?}", p.person.id);
         }
     }

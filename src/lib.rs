@@ -10,7 +10,6 @@ pub mod config;
 pub mod drafts;
 pub mod enrich;
 pub mod fake_data;
-pub mod flush;
 pub mod model;
 pub mod outbox;
 pub mod sanitize;

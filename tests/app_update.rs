@@ -688,7 +688,7 @@ fn sync_status_reads_like_a_person_would_say_it() {
     };
     handle(&mut s, Input::Msg(Msg::SyncDone(report)));
     assert_eq!(s.sync.describe(), "offline");
-    let flushed = rolo::flush::FlushReport {
+    let flushed = rolo::client::flush::FlushReport {
         remaining: 2,
         stopped: Some("network: down".into()),
         ..Default::default()

@@ -24,7 +24,7 @@ use rolo::backend::local::LocalBackend;
 use rolo::backend::rhythm::{self as rh, RhythmAuth, RhythmBackend};
 use rolo::backend::rogerroger::{self as rr, RogerRoger};
 use rolo::backend::{Backend, BackendError, ListQuery};
-use rolo::model::{Note, Person};
+use rolo::model::{Note, Person, PersonField};
 use rolo::store::Store;
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -53,8 +53,6 @@ pub trait Harness: Send + Sync {
     fn volatile_keys(&self) -> &'static [&'static str];
     /// Raw key holding the job title.
     fn job_title_key(&self) -> &'static str;
-    /// The field name a missing family name is reported under.
-    fn family_name_field(&self) -> &'static str;
     /// `p` as this backend can store it (fields its API lacks cleared).
     fn adapt(&self, p: Person) -> Person {
         p
@@ -185,10 +183,6 @@ impl Harness for LocalHarness {
     fn job_title_key(&self) -> &'static str {
         "jobTitle"
     }
-
-    fn family_name_field(&self) -> &'static str {
-        "familyName"
-    }
 }
 
 /// RogerRoger against its fake server.
@@ -259,10 +253,6 @@ impl Harness for RogerRogerHarness {
 
     fn job_title_key(&self) -> &'static str {
         "jobTitle"
-    }
-
-    fn family_name_field(&self) -> &'static str {
-        "familyName"
     }
 }
 
@@ -367,10 +357,6 @@ impl Harness for IntrozyHarness {
     /// Introzy has no job title; the edit scenarios change the last name.
     fn job_title_key(&self) -> &'static str {
         "lastName"
-    }
-
-    fn family_name_field(&self) -> &'static str {
-        "familyName"
     }
 
     /// One email, one untyped phone, the address as one string, no title.
@@ -504,10 +490,6 @@ impl Harness for RhythmHarness {
 
     fn job_title_key(&self) -> &'static str {
         "job_title"
-    }
-
-    fn family_name_field(&self) -> &'static str {
-        "familyName"
     }
 
     fn reports_total(&self) -> bool {
@@ -767,17 +749,33 @@ mod scenarios {
     pub async fn maps_not_found_and_validation(h: &dyn Harness) {
         let err = h.backend().get_person(&h.missing_id()).await.unwrap_err();
         assert!(matches!(err, BackendError::NotFound(_)), "{err:?}");
-        let mut nameless = sample_person(3);
-        nameless.family_name.clear();
-        let before = h.count();
-        let err = h.backend().create_person(&nameless).await.unwrap_err();
-        match err {
-            BackendError::Validation(v) => {
-                assert!(v.iter().any(|v| v.field == h.family_name_field()), "{v:?}")
+        // Each field the backend requires, missing, is refused before
+        // anything is sent; a backend that does not require a family name
+        // takes a person without one.
+        let caps = h.backend().capabilities();
+        for &field in caps.required {
+            let mut missing = h.adapt(sample_person(3));
+            field.set(&mut missing, "");
+            let before = h.count();
+            let err = h.backend().create_person(&missing).await.unwrap_err();
+            match err {
+                BackendError::Validation(v) => assert!(
+                    v.iter()
+                        .any(|v| PersonField::from_name(&v.field) == Some(field)),
+                    "{field:?}: {v:?}"
+                ),
+                other => panic!("expected Validation for {field:?}, got {other:?}"),
             }
-            other => panic!("expected Validation, got {other:?}"),
+            assert_eq!(h.count(), before);
         }
-        assert_eq!(h.count(), before);
+        if !caps.requires(PersonField::FamilyName) {
+            let mut no_family = h.adapt(sample_person(4));
+            no_family.family_name.clear();
+            let before = h.count();
+            let created = h.backend().create_person(&no_family).await.unwrap();
+            assert_eq!(created.family_name, "");
+            assert_eq!(h.count(), before + 1);
+        }
     }
 
     // ---- networked backends only ----

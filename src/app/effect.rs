@@ -3,7 +3,7 @@
 use super::state::Draft;
 use crate::backend::{BackendError, EnrichOutcome};
 use crate::client::SyncReport;
-use crate::flush::FlushReport;
+use crate::client::flush::FlushReport;
 use crate::model::{Note, Person};
 use crate::outbox::QueuedOp;
 use crate::store::PersonSummary;

@@ -613,7 +613,7 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let edited = form.to_person();
-            form.errors = validate_person(&edited);
+            form.errors = validate_person(&edited, &state.caps);
             if !form.errors.is_empty() {
                 let count = form.errors.len();
                 state.error(format!("{count} problem(s) — fix the fields marked in red"));
@@ -902,7 +902,7 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// After the outbox was sent: say what happened, ask about conflicts.
-fn after_flush(state: &mut State, report: &crate::flush::FlushReport) -> Vec<Effect> {
+fn after_flush(state: &mut State, report: &crate::client::flush::FlushReport) -> Vec<Effect> {
     match &report.stopped {
         Some(e) if report.remaining > 0 => {
             state.sync.offline = Some(e.clone());

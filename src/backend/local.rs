@@ -133,7 +133,7 @@ impl Backend for LocalBackend {
     }
 
     async fn create_person(&self, person: &Person) -> Result<Person> {
-        let violations = validate_person(person);
+        let violations = validate_person(person, &Capabilities::all_local());
         if !violations.is_empty() {
             return Err(BackendError::Validation(violations));
         }
@@ -154,7 +154,7 @@ impl Backend for LocalBackend {
     }
 
     async fn update_person(&self, base: &Person, edited: &Person) -> Result<Person> {
-        let violations = validate_person(edited);
+        let violations = validate_person(edited, &Capabilities::all_local());
         if !violations.is_empty() {
             return Err(BackendError::Validation(violations));
         }

@@ -8,6 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod migrate;
+pub use migrate::SCHEMA_VERSION;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -20,6 +23,14 @@ pub enum StoreError {
     Locked { path: PathBuf, detail: String },
     #[error("{path}: cannot open database: {detail}")]
     Open { path: PathBuf, detail: String },
+    #[error(
+        "{path}: made by a newer rolo (schema {found}, this rolo knows up to {known}); upgrade rolo"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("stored record is unreadable: {0}")]
@@ -32,6 +43,7 @@ impl StoreError {
         match self {
             StoreError::Corrupt { .. } => 65,
             StoreError::Locked { .. } => 75,
+            StoreError::TooNew { .. } => 65,
             _ => 74,
         }
     }
@@ -86,42 +98,6 @@ impl PersonSummary {
         self.emails.split(' ').next().unwrap_or("")
     }
 }
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS people (
-    id           TEXT PRIMARY KEY,
-    display_name TEXT NOT NULL,
-    given_name   TEXT NOT NULL,
-    family_name  TEXT NOT NULL,
-    company      TEXT NOT NULL,
-    emails       TEXT NOT NULL,
-    phones       TEXT NOT NULL,
-    tags         TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
-    archived     INTEGER NOT NULL,
-    data         TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notes (
-    id         TEXT PRIMARY KEY,
-    person_id  TEXT NOT NULL,
-    flagged    INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    data       TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS notes_by_person ON notes(person_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    person_id  TEXT NOT NULL,
-    op         TEXT NOT NULL,
-    state      TEXT NOT NULL DEFAULT 'pending',
-    attempts   INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    theirs     TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS outbox_by_person ON outbox(person_id);
-";
 
 pub struct Store {
     conn: Connection,
@@ -178,10 +154,13 @@ impl Store {
             })?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            conn.execute_batch(SCHEMA)?;
             Ok(())
         };
         setup().map_err(|e| classify(path, e))?;
+        migrate::run(&conn, path).map_err(|e| match e {
+            StoreError::Sql(inner) => classify(path, inner),
+            other => other,
+        })?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

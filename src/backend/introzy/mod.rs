@@ -178,10 +178,47 @@ fn length_rules(p: &Person) -> Vec<Violation> {
     out
 }
 
-/// Everything a create needs: the shared rules (family name, shapes) plus
-/// Introzy's required `email` and `firstName`.
+/// What an Introzy person holds: one email, one phone, one address string,
+/// a company and custom fields. Notes can be added and deleted; the notes
+/// API has no update.
+pub fn capabilities() -> Capabilities {
+    use crate::model::PersonField as F;
+    Capabilities {
+        notes: true,
+        multiple_notes: true,
+        flag_notes: false,
+        note_titles: false,
+        note_categories: false,
+        enrich: Some(EnrichKind::AsyncJob),
+        server_search: true,
+        delete: false,
+        archive: false,
+        merge: false,
+        custom_fields: true,
+        note_edit: false,
+        note_delete: true,
+        fields: &[
+            F::GivenName,
+            F::FamilyName,
+            F::Emails,
+            F::Phones,
+            F::Company,
+            F::AddressLine,
+            F::CustomFields,
+        ],
+        required: &[F::GivenName, F::Emails],
+    }
+}
+
+/// Everything a create needs: the shared rules (shapes) plus Introzy's
+/// required `email` and `firstName`.
 pub fn validate_for_create(p: &Person) -> Vec<Violation> {
-    let mut out: Vec<Violation> = validate_person(p)
+    // Required fields are checked below, in Introzy's own words.
+    let shapes_only = Capabilities {
+        required: &[],
+        ..capabilities()
+    };
+    let mut out: Vec<Violation> = validate_person(p, &shapes_only)
         .into_iter()
         // Email and phone shapes are checked below with Introzy's limits.
         .filter(|v| !v.field.starts_with("emails") && !v.field.starts_with("phones"))
@@ -802,19 +839,7 @@ impl Backend for IntrozyBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            multiple_notes: true,
-            flag_notes: false,
-            note_titles: false,
-            note_categories: false,
-            enrich: Some(EnrichKind::AsyncJob),
-            server_search: true,
-            delete: false,
-            archive: false,
-            merge: false,
-            custom_fields: true,
-        }
+        capabilities()
     }
 
     async fn list_page(&self, query: &ListQuery, cursor: Option<Cursor>) -> Result<Page> {

@@ -2,6 +2,9 @@
 //! No I/O lives here; validation rules live here so the form, the CLI and every
 //! backend agree on them.
 
+pub mod field;
+
+pub use field::PersonField;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -276,6 +279,15 @@ pub struct Capabilities {
     pub archive: bool,
     pub merge: bool,
     pub custom_fields: bool,
+    /// Notes can be changed after they are created.
+    pub note_edit: bool,
+    /// Notes can be deleted.
+    pub note_delete: bool,
+    /// The person fields this backend stores, in the order the form shows
+    /// them. Anything else is refused when the user asks, never queued.
+    pub fields: &'static [PersonField],
+    /// Fields a person must have on this backend.
+    pub required: &'static [PersonField],
 }
 
 impl Capabilities {
@@ -292,9 +304,42 @@ impl Capabilities {
             archive: true,
             merge: false,
             custom_fields: true,
+            note_edit: true,
+            note_delete: true,
+            fields: LOCAL_FIELDS,
+            required: &[PersonField::FamilyName],
         }
     }
+
+    pub fn stores(&self, field: PersonField) -> bool {
+        self.fields.contains(&field)
+    }
+
+    pub fn requires(&self, field: PersonField) -> bool {
+        self.required.contains(&field)
+    }
 }
+
+/// What the local workspace stores: every field but the one-line address
+/// (it keeps the parts).
+pub const LOCAL_FIELDS: &[PersonField] = &[
+    PersonField::HonorificPrefix,
+    PersonField::GivenName,
+    PersonField::AdditionalName,
+    PersonField::FamilyName,
+    PersonField::Emails,
+    PersonField::Phones,
+    PersonField::Company,
+    PersonField::JobTitle,
+    PersonField::Street,
+    PersonField::PostalCode,
+    PersonField::City,
+    PersonField::Region,
+    PersonField::Country,
+    PersonField::Linkedin,
+    PersonField::Tags,
+    PersonField::CustomFields,
+];
 
 /// One problem with one field, from local validation or a server's 422.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -335,11 +380,30 @@ pub fn phone_looks_valid(phone: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " +-().x/".contains(c))
 }
 
-/// The rules every backend shares; backends may add their own on top.
-pub fn validate_person(person: &Person) -> Vec<Violation> {
+/// The rules every backend shares, with the required fields of the backend
+/// `caps` describes; adapters add their own on top.
+pub fn validate_person(person: &Person, caps: &Capabilities) -> Vec<Violation> {
     let mut out = Vec::new();
-    if person.family_name.trim().is_empty() {
-        out.push(Violation::new("familyName", "family name is required"));
+    let nameless = [
+        PersonField::GivenName,
+        PersonField::FamilyName,
+        PersonField::Emails,
+    ]
+    .iter()
+    .all(|f| !f.is_set(person));
+    if nameless && caps.required.is_empty() {
+        out.push(Violation::new(
+            "familyName",
+            "a person needs a name or an email address",
+        ));
+    }
+    for &field in caps.required {
+        if !field.is_set(person) {
+            out.push(Violation::new(
+                field.key(),
+                format!("{} is required", field.label().to_lowercase()),
+            ));
+        }
     }
     for (i, email) in person.emails.iter().enumerate() {
         if !email_looks_valid(email) {
@@ -374,7 +438,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let v = validate_person(&p);
+        let v = validate_person(&p, &Capabilities::all_local());
         let fields: Vec<_> = v.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(fields, ["familyName", "emails[1]", "phones[0]"]);
     }

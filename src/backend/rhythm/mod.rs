@@ -341,10 +341,47 @@ pub fn person_to_wire(p: &Person) -> std::result::Result<Map<String, Value>, Vec
     }
 }
 
-/// The rules every backend shares (family name required, email and phone
-/// shapes); Rhythm adds none of its own.
+/// What a Rhythm contact holds: one notes text, no tags, up to three
+/// emails; no field is required by the API.
+pub fn capabilities() -> Capabilities {
+    use crate::model::PersonField as F;
+    Capabilities {
+        notes: true,
+        multiple_notes: false,
+        flag_notes: false,
+        note_titles: false,
+        note_categories: false,
+        enrich: Some(EnrichKind::Lookup),
+        server_search: true,
+        delete: true,
+        archive: true,
+        merge: true,
+        custom_fields: false,
+        note_edit: true,
+        note_delete: true,
+        fields: &[
+            F::HonorificPrefix,
+            F::GivenName,
+            F::AdditionalName,
+            F::FamilyName,
+            F::Emails,
+            F::Phones,
+            F::Company,
+            F::JobTitle,
+            F::Street,
+            F::PostalCode,
+            F::City,
+            F::Region,
+            F::Country,
+            F::Linkedin,
+        ],
+        required: &[],
+    }
+}
+
+/// The rules every backend shares (email and phone shapes).
 fn validate(p: &Person) -> Vec<Violation> {
-    validate_person(p)
+    validate_person(p, &capabilities())
 }
 
 /// The POST body: the wire record without `id` or server-managed fields.
@@ -916,19 +953,7 @@ impl Backend for RhythmBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            multiple_notes: false,
-            flag_notes: false,
-            note_titles: false,
-            note_categories: false,
-            enrich: Some(EnrichKind::Lookup),
-            server_search: true,
-            delete: true,
-            archive: true,
-            merge: true,
-            custom_fields: false,
-        }
+        capabilities()
     }
 
     async fn list_page(&self, query: &ListQuery, cursor: Option<Cursor>) -> Result<Page> {

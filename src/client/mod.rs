@@ -5,14 +5,16 @@
 //! * Remote profiles: the store is a cache. Reads are served from it first;
 //!   `sync` refreshes it from the server. Every write is committed to the
 //!   outbox together with its change to the cached copy, then `flush` sends
-//!   it (see [`crate::flush`]). Nothing acknowledged is lost when the
+//!   it (see [`flush`]). Nothing acknowledged is lost when the
 //!   network, the server or rolo itself fails.
 
 use crate::backend::{Backend, BackendError, EnrichOutcome, ListQuery};
-use crate::flush::{FlushReport, flush};
+pub mod flush;
+
 use crate::model::{Capabilities, Note, Person, sort_notes};
 use crate::outbox::{Op, QueuedOp, new_local_id};
 use crate::store::{PersonSummary, Store, StoreError};
+use flush::{FlushReport, flush};
 use std::sync::{Arc, Mutex};
 
 /// A full listing at least this often, to catch edits and deletions an
@@ -334,7 +336,7 @@ impl Client {
                 None => self.backend.create_person(edited).await,
             };
         }
-        let violations = crate::model::validate_person(edited);
+        let violations = crate::model::validate_person(edited, &self.capabilities());
         if !violations.is_empty() {
             return Err(BackendError::Validation(violations));
         }

@@ -259,19 +259,7 @@ impl Backend for RogerRoger {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            multiple_notes: true,
-            flag_notes: true,
-            note_titles: true,
-            note_categories: true,
-            enrich: None,
-            server_search: true,
-            delete: true,
-            archive: true,
-            merge: false,
-            custom_fields: false,
-        }
+        capabilities()
     }
 
     async fn list_page(&self, query: &ListQuery, cursor: Option<Cursor>) -> Result<Page> {
@@ -467,8 +455,46 @@ fn note_path(person_id: &str, note_id: &str) -> Result<String> {
 
 // ----------------------------------------------------------- validation ----
 
+/// What the people and notes documents offer: notes can be changed (PUT,
+/// PATCH) but not deleted (no DELETE on notes); addresses have no region.
+pub fn capabilities() -> Capabilities {
+    use crate::model::PersonField as F;
+    Capabilities {
+        notes: true,
+        multiple_notes: true,
+        flag_notes: true,
+        note_titles: true,
+        note_categories: true,
+        enrich: None,
+        server_search: true,
+        delete: true,
+        archive: true,
+        merge: false,
+        custom_fields: false,
+        note_edit: true,
+        note_delete: false,
+        fields: &[
+            F::HonorificPrefix,
+            F::GivenName,
+            F::AdditionalName,
+            F::FamilyName,
+            F::Emails,
+            F::Phones,
+            F::Company,
+            F::JobTitle,
+            F::Street,
+            F::PostalCode,
+            F::City,
+            F::Country,
+            F::Linkedin,
+            F::Tags,
+        ],
+        required: &[F::FamilyName],
+    }
+}
+
 fn check_person(person: &Person) -> Result<()> {
-    let violations = validate_person(person);
+    let violations = validate_person(person, &capabilities());
     if violations.is_empty() {
         Ok(())
     } else {

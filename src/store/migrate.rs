@@ -1,0 +1,131 @@
+//! Versioned schema migrations, tracked in `PRAGMA user_version`.
+//!
+//! The local workspace is the user's source of truth, so the schema never
+//! changes by `CREATE TABLE IF NOT EXISTS` alone: every change is one step in
+//! [`STEPS`], applied once, in order, each in its own transaction. A database
+//! from a newer rolo is refused rather than guessed at.
+//!
+//! To change the schema, append a step; never edit a step that has shipped.
+
+use super::{Result, StoreError};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// One schema change: the version it brings the database to, and its SQL.
+struct Step {
+    version: i64,
+    sql: &'static str,
+}
+
+/// Every step since the first release, oldest first.
+const STEPS: &[Step] = &[Step {
+    // The schema of the first releases, which set no user_version. A database
+    // they made already has these tables, hence `IF NOT EXISTS` in this step
+    // alone.
+    version: 1,
+    sql: "
+CREATE TABLE IF NOT EXISTS people (
+    id           TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    given_name   TEXT NOT NULL,
+    family_name  TEXT NOT NULL,
+    company      TEXT NOT NULL,
+    emails       TEXT NOT NULL,
+    phones       TEXT NOT NULL,
+    tags         TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    archived     INTEGER NOT NULL,
+    data         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notes (
+    id         TEXT PRIMARY KEY,
+    person_id  TEXT NOT NULL,
+    flagged    INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    data       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_by_person ON notes(person_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id  TEXT NOT NULL,
+    op         TEXT NOT NULL,
+    state      TEXT NOT NULL DEFAULT 'pending',
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    theirs     TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_person ON outbox(person_id);
+",
+}];
+
+/// The schema version this rolo writes.
+pub const SCHEMA_VERSION: i64 = STEPS[STEPS.len() - 1].version;
+
+/// Bring the database at `path` up to [`SCHEMA_VERSION`].
+pub(super) fn run(conn: &Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for step in STEPS.iter().filter(|s| s.version > found) {
+        // IMMEDIATE: two rolo processes opening an old database at once must
+        // not both run the same step; the second waits (busy timeout), then
+        // sees the new version and skips it.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = (|| -> Result<()> {
+            let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now < step.version {
+                conn.execute_batch(step.sql)?;
+                conn.pragma_update(None, "user_version", step.version)?;
+            }
+            Ok(())
+        })();
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_numbered_in_order_without_gaps() {
+        for (i, step) in STEPS.iter().enumerate() {
+            assert_eq!(step.version, i as i64 + 1, "step {i}");
+        }
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let err = run(&conn, Path::new("x.sqlite")).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+        assert!(err.to_string().contains("newer rolo"), "{err}");
+    }
+
+    #[test]
+    fn running_twice_changes_nothing() {
+        let conn = Connection::open_in_memory().unwrap();
+        run(&conn, Path::new(":memory:")).unwrap();
+        run(&conn, Path::new(":memory:")).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+}
