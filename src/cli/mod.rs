@@ -8,8 +8,15 @@ use crate::model::{Note, Person, Phone};
 use crate::sanitize::for_display;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Write;
+
+mod output;
+mod set;
+mod sync;
+
+use output::*;
+pub use output::{NoteOut, PersonOut};
+use set::apply_set;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -92,69 +99,6 @@ pub enum NoteCommand {
         off: bool,
     },
 }
-
-/// The normalised person shape of `--format json`, the same for every backend.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonOut {
-    pub id: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub display_name: String,
-    pub emails: Vec<String>,
-    pub phones: Vec<Phone>,
-    pub company: String,
-    pub job_title: String,
-    pub tags: Vec<String>,
-    pub custom_fields: BTreeMap<String, serde_json::Value>,
-    pub archived: bool,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-}
-
-impl From<&Person> for PersonOut {
-    fn from(p: &Person) -> Self {
-        PersonOut {
-            id: p.id.clone(),
-            given_name: p.given_name.clone(),
-            family_name: p.family_name.clone(),
-            display_name: p.full_name(),
-            emails: p.emails.clone(),
-            phones: p.phones.clone(),
-            company: p.company.clone(),
-            job_title: p.job_title.clone(),
-            tags: p.tags.clone(),
-            custom_fields: p.custom_fields.clone(),
-            archived: p.archived,
-            created_at: p.created_at.clone(),
-            updated_at: p.updated_at.clone(),
-        }
-    }
-}
-
-/// The normalised note shape.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteOut {
-    pub id: String,
-    pub title: String,
-    pub text: String,
-    pub flagged: bool,
-    pub created_at: Option<String>,
-}
-
-impl From<&Note> for NoteOut {
-    fn from(n: &Note) -> Self {
-        NoteOut {
-            id: n.id.clone(),
-            title: n.title.clone(),
-            text: n.text.clone(),
-            flagged: n.flagged,
-            created_at: n.created_at.clone(),
-        }
-    }
-}
-
 /// A CLI failure with its exit code.
 #[derive(Debug)]
 pub struct CliError {
@@ -221,78 +165,10 @@ async fn settle(client: &Client) -> Result<Vec<(String, String)>, CliError> {
     Ok(report.created)
 }
 
-/// `rolo sync`: a progress bar on a terminal, plain lines otherwise.
-async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), CliError> {
-    use std::io::IsTerminal;
-    if !client.is_remote() {
-        writeln!(out, "the local workspace has nothing to sync").map_err(io)?;
-        return Ok(());
-    }
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("syncing {bar:30} {pos}/{len} people")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let mut last_line = std::time::Instant::now();
-    let mut progress = |done: usize, total: Option<u64>| match &bar {
-        Some(bar) => {
-            if let Some(t) = total {
-                bar.set_length(t);
-            }
-            bar.set_position(done as u64);
-        }
-        None => {
-            // Plain lines for logs and pipes, at most one a second.
-            if last_line.elapsed() >= std::time::Duration::from_secs(1) {
-                last_line = std::time::Instant::now();
-                match total {
-                    Some(t) => eprintln!("syncing {done}/{t}"),
-                    None => eprintln!("syncing {done}"),
-                }
-            }
-        }
-    };
-    let report = client.sync(&mut progress).await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    for sent in &report.flushed.sent {
-        writeln!(out, "sent: {}", for_display(sent)).map_err(io)?;
-    }
-    for (_, why) in &report.flushed.failed {
-        writeln!(out, "refused (kept queued): {}", for_display(why)).map_err(io)?;
-    }
-    if let Some(n) = report.fetched {
-        writeln!(out, "fetched {n} people").map_err(io)?;
-    }
-    if report.flushed.remaining > 0 {
-        writeln!(out, "{} change(s) still queued", report.flushed.remaining).map_err(io)?;
-    }
-    if !report.flushed.conflicts.is_empty() {
-        return Err(CliError {
-            code: 7,
-            message: format!(
-                "{} edit(s) conflict with changes on the server; they stay queued: open rolo to choose per field",
-                report.flushed.conflicts.len()
-            ),
-        });
-    }
-    match report.error.or(report.flushed.stopped) {
-        Some(e) => Err(CliError {
-            code: 5,
-            message: format!("sync incomplete: {e}"),
-        }),
-        None => Ok(()),
-    }
-}
-
 /// Run one command, writing results to `out`.
 pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Result<(), CliError> {
     match command {
-        Command::Sync => sync(client, out).await,
+        Command::Sync => sync::sync(client, out).await,
         Command::List {
             query,
             limit,
@@ -492,186 +368,4 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
             }
         }
     }
-}
-
-/// `FIELD=VALUE` onto a person. Lists are comma separated.
-fn apply_set(p: &mut Person, set: &str) -> Result<(), CliError> {
-    let (field, value) = set
-        .split_once('=')
-        .ok_or_else(|| usage(format!("--set needs FIELD=VALUE, got '{set}'")))?;
-    let list = || {
-        value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    match field {
-        "givenName" => p.given_name = value.into(),
-        "familyName" => p.family_name = value.into(),
-        "additionalName" => p.additional_name = value.into(),
-        "honorificPrefix" => p.honorific_prefix = value.into(),
-        "company" => p.company = value.into(),
-        "jobTitle" => p.job_title = value.into(),
-        "linkedin" => p.linkedin = value.into(),
-        "emails" | "email" => p.emails = list(),
-        "phones" | "phone" => {
-            p.phones = list()
-                .into_iter()
-                .map(|number| Phone {
-                    number,
-                    kind: String::new(),
-                })
-                .collect()
-        }
-        "tags" => p.tags = list(),
-        "street" => p.address.street = value.into(),
-        "postalCode" => p.address.postal_code = value.into(),
-        "city" => p.address.city = value.into(),
-        "region" => p.address.region = value.into(),
-        "country" => p.address.country = value.into(),
-        other => match other.strip_prefix("custom.") {
-            Some(key) if !key.is_empty() => {
-                p.custom_fields
-                    .insert(key.to_string(), serde_json::Value::String(value.into()));
-            }
-            _ => {
-                return Err(usage(format!(
-                    "unknown field '{other}' (givenName, familyName, emails, phones, company, jobTitle, tags, street, postalCode, city, region, country, linkedin, custom.KEY)"
-                )));
-            }
-        },
-    }
-    Ok(())
-}
-
-fn csv_err(e: csv::Error) -> CliError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => io(e),
-        other => usage(format!("{other:?}")),
-    }
-}
-
-fn json_line<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<(), CliError> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
-        Some(kind) => io(std::io::Error::from(kind)),
-        None => usage(e.to_string()),
-    })?;
-    writeln!(out).map_err(io)
-}
-
-#[derive(Serialize)]
-struct CsvRow<'a> {
-    id: &'a str,
-    #[serde(rename = "givenName")]
-    given_name: &'a str,
-    #[serde(rename = "familyName")]
-    family_name: &'a str,
-    #[serde(rename = "displayName")]
-    display_name: String,
-    emails: String,
-    phones: String,
-    company: &'a str,
-    #[serde(rename = "jobTitle")]
-    job_title: &'a str,
-    tags: String,
-    archived: bool,
-    #[serde(rename = "createdAt")]
-    created_at: &'a str,
-    #[serde(rename = "updatedAt")]
-    updated_at: &'a str,
-}
-
-fn print_people(people: &[Person], format: Format, out: &mut dyn Write) -> Result<(), CliError> {
-    match format {
-        Format::Json => json_line(&people.iter().map(PersonOut::from).collect::<Vec<_>>(), out),
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            for p in people {
-                w.serialize(CsvRow {
-                    id: &p.id,
-                    given_name: &p.given_name,
-                    family_name: &p.family_name,
-                    display_name: p.full_name(),
-                    emails: p.emails.join(";"),
-                    phones: p
-                        .phones
-                        .iter()
-                        .map(|p| p.number.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    company: &p.company,
-                    job_title: &p.job_title,
-                    tags: p.tags.join(";"),
-                    archived: p.archived,
-                    created_at: p.created_at.as_deref().unwrap_or(""),
-                    updated_at: p.updated_at.as_deref().unwrap_or(""),
-                })
-                .map_err(csv_err)?;
-            }
-            w.flush().map_err(io)
-        }
-        Format::Table => {
-            for p in people {
-                // Table output goes to a terminal: sanitise like the TUI does.
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}",
-                    for_display(&p.id),
-                    for_display(&p.full_name()),
-                    for_display(&p.company),
-                    for_display(p.primary_email().unwrap_or(""))
-                )
-                .map_err(io)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-/// A note's title, or its text when it has none.
-fn note_label(n: &Note) -> &str {
-    if n.title.is_empty() {
-        &n.text
-    } else {
-        &n.title
-    }
-}
-
-fn print_person_table(p: &Person, notes: &[Note], out: &mut dyn Write) -> Result<(), CliError> {
-    let mut row = |k: &str, v: &str| -> Result<(), CliError> {
-        if !v.is_empty() {
-            writeln!(out, "{k:<12} {}", for_display(v)).map_err(io)?;
-        }
-        Ok(())
-    };
-    row("id", &p.id)?;
-    row("name", &p.full_name())?;
-    row("emails", &p.emails.join(", "))?;
-    row(
-        "phones",
-        &p.phones
-            .iter()
-            .map(|p| p.number.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    )?;
-    row("company", &p.company)?;
-    row("job title", &p.job_title)?;
-    row("address", &p.address.one_line())?;
-    row("tags", &p.tags.join(", "))?;
-    row("created", p.created_at.as_deref().unwrap_or(""))?;
-    row("updated", p.updated_at.as_deref().unwrap_or(""))?;
-    for n in notes {
-        writeln!(
-            out,
-            "note {} {}{}",
-            for_display(&n.id),
-            if n.flagged { "⚑ " } else { "" },
-            for_display(note_label(n))
-        )
-        .map_err(io)?;
-    }
-    Ok(())
 }
