@@ -23,8 +23,7 @@ use crate::model::{Address, Capabilities, Person, Phone, validate_person};
 use serde_json::{Map, Value, json};
 
 /// Why a locked contact is read-only, as the app and the adapter say it.
-pub const LOCKED: &str =
-    "locked in Rhythm (sys_locked): its API refuses any change to this contact";
+pub const LOCKED: &str = "locked in Rhythm (sys_locked); its API refuses changes";
 
 struct TextField {
     key: &'static str,
