@@ -621,6 +621,7 @@ async fn a_locked_contact_is_read_only_and_no_write_is_sent() {
         assert!(!err.to_string().contains("server"), "{err}");
     }
     assert_eq!(fake.recorder.count("PATCH", &contact_path(&id)), 0);
+    assert_eq!(fake.recorder.count("DELETE", &contact_path(&id)), 0);
     assert_eq!(fake.raw(&id).unwrap()["notes"], "keep");
 
     // Locked after rolo read it: the server's 403 is explained the same way.

@@ -523,7 +523,11 @@ impl Backend for RhythmBackend {
         self.update_person(&current, &edited).await
     }
 
+    /// Looks first: a locked contact is refused without a DELETE.
     async fn delete_person(&self, id: &str) -> Result<()> {
+        if Contact::from_value(self.fetch(id).await?).is_ok_and(|c| c.is_locked()) {
+            return Err(locked());
+        }
         match self
             .http
             .send(RequestSpec::delete(self.contact_path(id)))
