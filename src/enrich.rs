@@ -1,10 +1,13 @@
-//! Offline enrichment: what can be derived from a record without a network.
-//! Produces proposals only; applying one is a separate, explicit step, so a
-//! non-empty field is never overwritten without the user accepting it.
+//! Enrichment, backend-neutral: offline proposals (what can be derived from
+//! a record without a network), applying an accepted proposal, and the
+//! field-by-field difference a server-side enrichment job made (Introzy),
+//! so it can be shown and each change kept or undone. Nothing here is
+//! applied without the user's say.
 
 use crate::backend::FieldProposal;
-use crate::model::Person;
+use crate::model::{CustomFieldDef, Person, PersonField};
 use phonenumber::{Mode, country};
+use serde_json::Value;
 
 /// Mail providers whose domain says nothing about the person's employer.
 const FREEMAIL: &[&str] = &[
@@ -161,42 +164,142 @@ pub fn offline_proposals(person: &Person) -> Vec<FieldProposal> {
     out
 }
 
-/// Apply one accepted proposal to a person. Unknown fields are ignored and
+/// Apply one accepted proposal to a person: a field of the catalogue by its
+/// key (`jobTitle`), a phone by index (`phones[0]`), a custom field
+/// (`customFields.cf_x`), a server field rolo keeps verbatim
+/// (`extra.twitter`) or `initials`. Unknown fields are ignored and
 /// reported as `false`.
 pub fn apply_proposal(person: &mut Person, proposal: &FieldProposal) -> bool {
     let value = proposal.proposed.clone();
-    match proposal.field.as_str() {
-        "company" => person.company = value,
-        "initials" => person.initials = value,
-        "linkedin" => person.linkedin = value,
-        "jobTitle" => person.job_title = value,
-        "givenName" => person.given_name = value,
-        "familyName" => person.family_name = value,
-        field if field.starts_with("extra.") => {
-            // Server fields rolo does not model (Rhythm's social links).
-            let key = &field["extra.".len()..];
-            if key.is_empty() {
-                return false;
-            }
-            person
-                .extra
-                .insert(key.to_string(), serde_json::Value::String(value));
+    let field = proposal.field.as_str();
+    if let Some(key) = field.strip_prefix("extra.") {
+        // Server fields rolo does not model (Rhythm's social links).
+        if key.is_empty() {
+            return false;
         }
-        field => {
-            let Some(idx) = field
-                .strip_prefix("phones[")
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|n| n.parse::<usize>().ok())
-            else {
-                return false;
-            };
-            match person.phones.get_mut(idx) {
-                Some(phone) => phone.number = value,
-                None => return false,
-            }
+        person.extra.insert(key.to_string(), Value::String(value));
+        return true;
+    }
+    if let Some(key) = field.strip_prefix("customFields.") {
+        if key.is_empty() {
+            return false;
+        }
+        person
+            .custom_fields
+            .insert(key.to_string(), Value::String(value));
+        return true;
+    }
+    if field == "initials" {
+        person.initials = value;
+        return true;
+    }
+    if let Some(f) = catalogue_field(field) {
+        f.set(person, &value);
+        return true;
+    }
+    let Some(idx) = field
+        .strip_prefix("phones[")
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|n| n.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    match person.phones.get_mut(idx) {
+        Some(phone) => {
+            phone.number = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The catalogue field whose key is exactly `path`.
+fn catalogue_field(path: &str) -> Option<PersonField> {
+    PersonField::all().find(|f| f.key() == path)
+}
+
+fn value_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// What changed from `before` to `after`, one entry per field, in the
+/// catalogue's order: each of `fields` (what the backend stores), then
+/// custom fields by key and server fields rolo keeps verbatim (`extra`).
+/// `current` is the old value and `proposed` the new one, as users read
+/// them (a select shows its option's label). Bookkeeping (ids, versions,
+/// timestamps) is not a change.
+pub fn changes(
+    before: &Person,
+    after: &Person,
+    fields: &[PersonField],
+    defs: &[CustomFieldDef],
+) -> Vec<FieldProposal> {
+    let mut out = Vec::new();
+    let mut push = |field: String, current: String, proposed: String| {
+        if current != proposed {
+            out.push(FieldProposal {
+                field,
+                current,
+                proposed,
+            });
+        }
+    };
+    for &f in fields.iter().filter(|f| **f != PersonField::CustomFields) {
+        push(f.key().to_string(), f.get(before), f.get(after));
+    }
+    let display = |key: &str, v: Option<&Value>| match (defs.iter().find(|d| d.key == key), v) {
+        (Some(def), Some(v)) => def.display(v),
+        (_, v) => value_text(v),
+    };
+    let mut keys: Vec<&String> = before
+        .custom_fields
+        .keys()
+        .chain(after.custom_fields.keys())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        push(
+            format!("customFields.{k}"),
+            display(k, before.custom_fields.get(k)),
+            display(k, after.custom_fields.get(k)),
+        );
+    }
+    let mut keys: Vec<&String> = before.extra.keys().chain(after.extra.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        push(
+            format!("extra.{k}"),
+            value_text(before.extra.get(k)),
+            value_text(after.extra.get(k)),
+        );
+    }
+    out
+}
+
+/// Put `field` of `to` back to its value in `from` (undoing one change of
+/// [`changes`]), keeping the value's JSON type. `false` for a field rolo
+/// cannot write (`extra.*`) or does not know.
+pub fn copy_field(from: &Person, to: &mut Person, field: &str) -> bool {
+    if let Some(key) = field.strip_prefix("customFields.") {
+        match from.custom_fields.get(key) {
+            Some(v) => to.custom_fields.insert(key.to_string(), v.clone()),
+            None => to.custom_fields.remove(key),
+        };
+        return true;
+    }
+    match catalogue_field(field) {
+        Some(PersonField::CustomFields) | None => false,
+        Some(f) => {
+            f.set(to, &f.get(from));
+            true
         }
     }
-    true
 }
 
 #[cfg(test)]
@@ -266,5 +369,76 @@ mod tests {
         };
         assert!(apply_proposal(&mut p, &twitter));
         assert_eq!(p.extra["twitter"], "@jane");
+        let unknown = FieldProposal {
+            field: "nonsense".into(),
+            current: String::new(),
+            proposed: "x".into(),
+        };
+        assert!(!apply_proposal(&mut p, &unknown));
+    }
+
+    #[test]
+    fn a_jobs_changes_are_listed_per_field_and_undone_one_by_one() {
+        use crate::model::{CustomFieldKind, FieldOption};
+        let before = Person {
+            given_name: "Ann".into(),
+            custom_fields: [("cf_source".to_string(), serde_json::json!("web"))].into(),
+            ..Default::default()
+        };
+        let mut after = before.clone();
+        after.given_name = "Anna".into();
+        after
+            .custom_fields
+            .insert("cf_source".into(), serde_json::json!("conf"));
+        after
+            .custom_fields
+            .insert("cf_seats".into(), serde_json::json!(40));
+        after
+            .extra
+            .insert("latitude".into(), serde_json::json!(1.5));
+        after.version = Some("v2".into());
+        let defs = [CustomFieldDef {
+            key: "cf_source".into(),
+            label: "Source".into(),
+            kind: CustomFieldKind::Select,
+            filterable: false,
+            sortable: false,
+            required: false,
+            options: vec![
+                FieldOption {
+                    value: "web".into(),
+                    label: "Website".into(),
+                    color: None,
+                },
+                FieldOption {
+                    value: "conf".into(),
+                    label: "Conference".into(),
+                    color: None,
+                },
+            ],
+            display_order: 0,
+        }];
+        let fields = [PersonField::GivenName, PersonField::CustomFields];
+        let list = changes(&before, &after, &fields, &defs);
+        let shown: Vec<_> = list
+            .iter()
+            .map(|c| format!("{}: {} -> {}", c.field, c.current, c.proposed))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "givenName: Ann -> Anna",
+                "customFields.cf_seats:  -> 40",
+                "customFields.cf_source: Website -> Conference",
+                "extra.latitude:  -> 1.5",
+            ]
+        );
+        let mut undone = after.clone();
+        assert!(copy_field(&before, &mut undone, "customFields.cf_seats"));
+        assert!(copy_field(&before, &mut undone, "customFields.cf_source"));
+        assert!(copy_field(&before, &mut undone, "givenName"));
+        assert!(!copy_field(&before, &mut undone, "extra.latitude"));
+        assert_eq!(undone.custom_fields, before.custom_fields);
+        assert_eq!(undone.given_name, "Ann");
     }
 }

@@ -708,12 +708,13 @@ mod scenarios {
 
         let mut changed = created.clone();
         changed.text = "Second call: signed".into();
-        let updated = b.update_note(&id, &changed).await.expect("edit note");
-        assert_eq!(updated.text, changed.text);
-        let listed = b.list_notes(&id).await.expect("list notes");
-        assert!(listed.iter().any(|n| n.text == changed.text));
-        assert!(!listed.iter().any(|n| n.text == note.text));
-
+        if caps.note_edit {
+            let updated = b.update_note(&id, &changed).await.expect("edit note");
+            assert_eq!(updated.text, changed.text);
+            let listed = b.list_notes(&id).await.expect("list notes");
+            assert!(listed.iter().any(|n| n.text == changed.text));
+            assert!(!listed.iter().any(|n| n.text == note.text));
+        }
         if caps.multiple_notes {
             let other = Note {
                 text: "Follow up in May".into(),
@@ -728,6 +729,144 @@ mod scenarios {
             let listed = b.list_notes(&id).await.expect("list notes");
             assert_eq!(listed[0].id, created.id, "flagged note first");
             assert!(listed[0].flagged);
+        }
+        if caps.note_delete {
+            let before = b.list_notes(&id).await.expect("list notes");
+            b.delete_note(&id, &created.id).await.expect("delete note");
+            let listed = b.list_notes(&id).await.expect("list notes");
+            assert_eq!(listed.len(), before.len() - 1);
+            assert!(!listed.iter().any(|n| n.id == created.id));
+            // The others keep their ids.
+            for n in &listed {
+                assert!(
+                    before.iter().any(|o| o.id == n.id && o.text == n.text),
+                    "{n:?}"
+                );
+            }
+        }
+    }
+
+    /// A note change the backend lacks is refused in rolo's words
+    /// ([`BackendError::Unsupported`]), never sent to fail on the server.
+    pub async fn refuses_note_changes_it_lacks(h: &dyn Harness) {
+        let caps = h.backend().capabilities();
+        let id = h.seed(&sample_people(1))[0].clone();
+        let b = h.backend();
+        if !caps.notes {
+            return;
+        }
+        let note = Note {
+            text: "Stays as written".into(),
+            ..Default::default()
+        };
+        let created = b.create_note(&id, &note).await.expect("create note");
+        if !caps.note_edit {
+            let mut changed = created.clone();
+            changed.text = "Rewritten".into();
+            let err = b.update_note(&id, &changed).await.unwrap_err();
+            assert!(matches!(err, BackendError::Unsupported(_)), "{err:?}");
+        }
+        if !caps.note_delete {
+            let err = b.delete_note(&id, &created.id).await.unwrap_err();
+            assert!(matches!(err, BackendError::Unsupported(_)), "{err:?}");
+        }
+        let listed = b.list_notes(&id).await.expect("list notes");
+        assert!(listed.iter().any(|n| n.text == note.text), "{listed:?}");
+    }
+
+    /// Each write's reply is the next write's base: a second edit of the
+    /// same person, from what the first returned, is no conflict and keeps
+    /// the first.
+    pub async fn two_edits_in_a_row(h: &dyn Harness) {
+        let id = h.seed(&sample_people(1))[0].clone();
+        let base = h.backend().get_person(&id).await.expect("read");
+        let mut first = base.clone();
+        h.edit_one_field(&mut first, "First Edit");
+        let saved = h
+            .backend()
+            .update_person(&base, &first)
+            .await
+            .expect("first edit");
+        let mut second = saved.clone();
+        second.given_name = "Second".into();
+        let saved = h
+            .backend()
+            .update_person(&saved, &second)
+            .await
+            .expect("second edit from the first's reply");
+        assert_eq!(h.edited_value(&saved), "First Edit");
+        assert_eq!(saved.given_name, "Second");
+        let read = h.backend().get_person(&id).await.expect("read back");
+        assert_eq!(h.edited_value(&read), "First Edit");
+        assert_eq!(read.given_name, "Second");
+        assert_eq!(
+            read.version, saved.version,
+            "the reply carried the new version"
+        );
+    }
+
+    /// A field the backend does not store is refused when asked, in rolo's
+    /// words ([`BackendError::Unsupported`]), and nothing changes.
+    pub async fn refuses_fields_it_does_not_store(h: &dyn Harness) {
+        let caps = h.backend().capabilities();
+        let id = h.seed(&sample_people(1))[0].clone();
+        let base = h.backend().get_person(&id).await.expect("read");
+        let before = h.raw(&id).expect("raw");
+        for field in PersonField::all() {
+            // One address is either one line or parts; the other form is
+            // the same value seen differently, not a field of its own.
+            let other_form = match field {
+                PersonField::AddressLine => caps.stores(PersonField::Street),
+                PersonField::Street => caps.stores(PersonField::AddressLine),
+                _ => false,
+            };
+            if caps.stores(field) || other_form {
+                continue;
+            }
+            let mut edited = base.clone();
+            let value = match field.kind() {
+                rolo::model::field::FieldKind::Custom => "seats=40",
+                rolo::model::field::FieldKind::PhoneList => "+31 6 1234 5678",
+                _ => "Not stored here",
+            };
+            field.set(&mut edited, value);
+            if field.get(&edited) == field.get(&base) {
+                continue;
+            }
+            let err = h.backend().update_person(&base, &edited).await.unwrap_err();
+            assert!(
+                matches!(err, BackendError::Unsupported(_)),
+                "{field:?}: {err:?}"
+            );
+        }
+        assert_eq!(h.raw(&id).expect("raw"), before, "nothing was written");
+    }
+
+    /// The address is edited the way the backend stores it: one line kept
+    /// as typed, or its parts.
+    pub async fn address_as_the_backend_stores_it(h: &dyn Harness) {
+        let caps = h.backend().capabilities();
+        let id = h.seed(&sample_people(1))[0].clone();
+        let base = h.backend().get_person(&id).await.expect("read");
+        let mut edited = base.clone();
+        let line = "Calle de Alcalá 269, 08006 Barcelona, ES";
+        if caps.stores(PersonField::AddressLine) {
+            PersonField::AddressLine.set(&mut edited, line);
+        } else {
+            PersonField::Street.set(&mut edited, "Calle de Alcalá 269");
+            PersonField::City.set(&mut edited, "Barcelona");
+        }
+        h.backend()
+            .update_person(&base, &edited)
+            .await
+            .expect("address edit");
+        let read = h.backend().get_person(&id).await.expect("read back");
+        if caps.stores(PersonField::AddressLine) {
+            assert_eq!(PersonField::AddressLine.get(&read), line);
+            assert_eq!(read.address.city, "", "never split into parts");
+        } else {
+            assert_eq!(read.address.street, "Calle de Alcalá 269");
+            assert_eq!(read.address.city, "Barcelona");
         }
     }
 
@@ -935,6 +1074,36 @@ macro_rules! contract {
             case!(notes);
             case!(enrich_or_unsupported);
             case!(maps_not_found_and_validation);
+            case!(two_edits_in_a_row);
+            case!(address_as_the_backend_stores_it);
+        }
+    };
+}
+
+/// Refusals in rolo's own words (issue #7: "an action the backend lacks is
+/// refused when the user asks, never queued", as `Unsupported`, never a
+/// server-like error): `refusal_contract!(module_name, Harness::start());`.
+/// Every backend belongs here; local (which stores `owner` though its
+/// capabilities do not list it) and RogerRoger (which answers a region with
+/// `Validation` and deletes notes its capabilities call undeletable) are
+/// left out until their adapters refuse this way.
+macro_rules! refusal_contract {
+    ($name:ident, $start:expr) => {
+        mod $name {
+            use super::*;
+
+            macro_rules! case {
+                ($scenario:ident) => {
+                    #[tokio::test]
+                    async fn $scenario() {
+                        let h = $start.await;
+                        scenarios::$scenario(&h).await;
+                    }
+                };
+            }
+
+            case!(refuses_fields_it_does_not_store);
+            case!(refuses_note_changes_it_lacks);
         }
     };
 }
@@ -972,5 +1141,7 @@ contract!(rogerroger, RogerRogerHarness::start());
 network_contract!(rogerroger_net, RogerRogerHarness::start());
 contract!(introzy, IntrozyHarness::start());
 network_contract!(introzy_net, IntrozyHarness::start());
+refusal_contract!(introzy_refusals, IntrozyHarness::start());
 contract!(rhythm, RhythmHarness::start());
 network_contract!(rhythm_net, RhythmHarness::start());
+refusal_contract!(rhythm_refusals, RhythmHarness::start());

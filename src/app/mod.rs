@@ -6,5 +6,6 @@ pub mod event_loop;
 pub mod input;
 pub mod keymap;
 pub mod people;
+pub mod review;
 pub mod state;
 pub mod update;

@@ -445,13 +445,42 @@ pub struct Confirm {
     pub on_yes: Pending,
 }
 
-/// Enrichment proposals under review.
+/// One field under review: what would change (or did), named as users
+/// read it.
+#[derive(Debug, Clone)]
+pub struct ReviewItem {
+    pub proposal: FieldProposal,
+    /// "Job title", "Twitter", a custom field's label: never a raw key.
+    pub label: String,
+    /// A second line when the label alone would mislead ("custom field:
+    /// Introzy keeps the job title here").
+    pub note: Option<String>,
+    /// `Some(true)` accept (or keep), `Some(false)` reject (or undo),
+    /// `None` undecided.
+    pub decision: Option<bool>,
+    /// For a change already made on the server: whether rolo can write the
+    /// old value back.
+    pub undoable: bool,
+}
+
+/// Enrichment under review: proposals nothing has applied yet, or (for a
+/// server job such as Introzy's) what the job changed, each change kept or
+/// undone by the user.
 #[derive(Debug, Clone)]
 pub struct Review {
+    /// The record the review applies to (after the job, for a job).
     pub person: Person,
-    /// Each proposal with the user's decision so far (`None`: undecided).
-    pub items: Vec<(FieldProposal, Option<bool>)>,
+    /// The record before the job, when the server already made the changes.
+    pub before: Option<Person>,
+    pub items: Vec<ReviewItem>,
     pub selected: usize,
+}
+
+impl Review {
+    /// The server already applied these changes (keep or undo them).
+    pub fn applied(&self) -> bool {
+        self.before.is_some()
+    }
 }
 
 /// Layers drawn over the panes; the topmost gets the keys.
@@ -662,11 +691,41 @@ impl State {
             Action::AddNote | Action::EditNote | Action::DeleteNote if !caps.notes => {
                 "has no notes"
             }
+            Action::EditNote if !caps.note_edit => "cannot edit a note once it is saved",
+            Action::DeleteNote if !caps.note_delete => "cannot delete notes",
             Action::FlagNote if !caps.flag_notes => "cannot flag notes",
             Action::Enrich if caps.enrich.is_none() => "offers no enrichment",
-            _ => return None,
+            _ => return self.read_only_reason(action),
         };
         Some(format!("{backend} {reason}"))
+    }
+
+    /// The person an action on "the selected person" means, when loaded.
+    pub fn selected_loaded(&self) -> Option<&Person> {
+        let person = self.detail.person.as_ref()?;
+        let shown =
+            self.focus == Focus::Detail || self.people.selected_id() == Some(person.id.as_str());
+        shown.then_some(person)
+    }
+
+    /// Why a change to the selected person is refused: the backend marked
+    /// the record read-only (a locked Rhythm contact).
+    fn read_only_reason(&self, action: super::action::Action) -> Option<String> {
+        use super::action::Action;
+        let changes = matches!(
+            action,
+            Action::EditPerson
+                | Action::ArchivePerson
+                | Action::DeletePerson
+                | Action::AddNote
+                | Action::EditNote
+                | Action::DeleteNote
+                | Action::FlagNote
+                | Action::Enrich
+        );
+        let person = self.selected_loaded().filter(|_| changes)?;
+        let reason = person.read_only.as_deref()?;
+        Some(format!("{} is read-only: {reason}", person.full_name()))
     }
 
     pub fn request_id(&mut self) -> u64 {

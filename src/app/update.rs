@@ -5,11 +5,9 @@ use super::action::Action;
 use super::effect::{Effect, Msg};
 use super::keymap::{Key, KeyMode, Lookup, format_seq};
 use super::state::{
-    Confirm, Draft, EditorFocus, Focus, FormKind, NoteEditor, Overlay, Pending, PersonForm, Review,
-    State,
+    Confirm, Draft, EditorFocus, Focus, FormKind, NoteEditor, Overlay, Pending, PersonForm, State,
 };
 use crate::backend::{BackendError, EnrichOutcome};
-use crate::enrich::apply_proposal;
 use crate::model::{Person, validate_person};
 use crate::store::PersonSummary;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -175,7 +173,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Some(Overlay::Confirm(_)) => return update_confirm(state, action),
         Some(Overlay::PersonForm(_)) => return update_form(state, action),
         Some(Overlay::NoteEditor(_)) => return update_editor(state, action),
-        Some(Overlay::Review(_)) => return update_review(state, action),
+        Some(Overlay::Review(_)) => return super::review::update(state, action),
         Some(Overlay::Conflict(_)) => return update_conflict(state, action),
         None => {}
     }
@@ -683,52 +681,6 @@ fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn update_review(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Review(review)) = state.overlays.last_mut() else {
-        return Vec::new();
-    };
-    let n = review.items.len();
-    match action {
-        Action::MoveDown => review.selected = (review.selected + 1).min(n.saturating_sub(1)),
-        Action::MoveUp => review.selected = review.selected.saturating_sub(1),
-        Action::Accept | Action::Reject => {
-            if let Some(item) = review.items.get_mut(review.selected) {
-                item.1 = Some(action == Action::Accept);
-                review.selected = (review.selected + 1).min(n.saturating_sub(1));
-            }
-        }
-        Action::Apply => {
-            let mut edited = review.person.clone();
-            let accepted: Vec<_> = review
-                .items
-                .iter()
-                .filter(|(_, d)| *d == Some(true))
-                .map(|(p, _)| p.clone())
-                .collect();
-            let base = review.person.clone();
-            state.overlays.pop();
-            if accepted.is_empty() {
-                state.info("nothing accepted; no changes");
-                return Vec::new();
-            }
-            for p in &accepted {
-                apply_proposal(&mut edited, p);
-            }
-            state.busy(format!("saving {} accepted change(s)…", accepted.len()));
-            return vec![Effect::SavePerson {
-                base: Some(base),
-                edited: edited.normalize(),
-            }];
-        }
-        Action::Cancel | Action::Back => {
-            state.overlays.pop();
-            state.info("enrichment dismissed; nothing changed");
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// Apply the result of background work.
 pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -1064,24 +1016,32 @@ fn enrich_ready(
             let Some(person) = state.detail.person.clone().filter(|p| p.id == person_id) else {
                 return Vec::new();
             };
-            let n = props.len();
-            state.overlays.push(Overlay::Review(Review {
-                person,
-                items: props.into_iter().map(|p| (p, None)).collect(),
-                selected: 0,
-            }));
-            state.info(format!(
-                "{n} proposal(s): a accepts, r rejects, Enter applies"
-            ));
+            super::review::open_proposals(state, person, props);
         }
         Ok(EnrichOutcome::Changed { person, changed }) => {
-            state.info(if changed.is_empty() {
-                "enrichment finished: nothing changed".to_string()
-            } else {
-                format!("enriched: {}", changed.join(", "))
-            });
+            // The job already changed the server's record: show what it
+            // changed, field by field, against the record shown before.
+            let before = state.detail.person.clone().filter(|p| p.id == person.id);
             state.people.upsert(PersonSummary::from_person(&person));
-            state.detail.person = Some(person);
+            if state
+                .detail
+                .person
+                .as_ref()
+                .is_some_and(|p| p.id == person.id)
+            {
+                state.detail.person = Some(person.clone());
+            }
+            match before {
+                Some(before) => super::review::open_changes(state, before, person, &changed),
+                None if changed.is_empty() => state.info("enrichment finished: nothing changed"),
+                None => {
+                    let names: Vec<String> = changed
+                        .iter()
+                        .map(|f| crate::model::label::field_label(f, &state.field_defs))
+                        .collect();
+                    state.info(format!("enriched: {}", names.join(", ")));
+                }
+            }
         }
         Err(e) => state.error(format!("enrich failed: {e}")),
     }

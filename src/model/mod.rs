@@ -2,8 +2,11 @@
 //! No I/O lives here; validation rules live here so the form, the CLI and every
 //! backend agree on them.
 
+pub mod custom;
 pub mod field;
+pub mod label;
 
+pub use custom::{CustomFieldDef, CustomFieldKind, FieldOption, validate_custom_fields};
 pub use field::PersonField;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -120,6 +123,12 @@ pub struct Person {
     /// Rhythm `sys_version`). `None` when the backend has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Why this record cannot be changed, when the backend says so (a
+    /// Rhythm contact with `sys_locked`). The app refuses edits and notes on
+    /// it up front with this reason, and adapters refuse such writes without
+    /// sending them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
     /// Server fields the model does not know, kept verbatim.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
@@ -210,46 +219,6 @@ pub struct PersonWithNotes {
     pub person: Person,
     #[serde(default)]
     pub notes: Vec<Note>,
-}
-
-/// One choice of a select-like custom field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldOption {
-    pub value: String,
-    pub label: String,
-    pub color: Option<String>,
-}
-
-/// A custom-field definition from `GET /api/people/custom-fields`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomFieldDef {
-    pub key: String,
-    /// The server's label when it sends one, else derived from the key
-    /// (`cf_lead_source` -> "Lead source").
-    pub label: String,
-    /// The server's `type` (`text`, `number`, `select`, ...), verbatim.
-    pub kind: String,
-    pub filterable: bool,
-    pub sortable: bool,
-    pub required: bool,
-    pub options: Vec<FieldOption>,
-    pub display_order: i64,
-}
-
-impl CustomFieldDef {
-    /// The value as a user reads it: a select's option label, else the text.
-    pub fn display(&self, value: &serde_json::Value) -> String {
-        let raw = match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        self.options
-            .iter()
-            .find(|o| o.value == raw)
-            .map(|o| o.label.clone())
-            .unwrap_or(raw)
-    }
 }
 
 /// How a backend offers enrichment.

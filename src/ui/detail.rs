@@ -1,7 +1,7 @@
 //! The detail pane: every non-empty field of the selected person, grouped,
 //! then their notes (flagged first, newest first).
 
-use super::text::{clean, fit};
+use super::text::{clean, fit, pad};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
 use crate::model::{CustomFieldDef, Person};
@@ -16,7 +16,8 @@ fn field(lines: &mut Vec<Line<'static>>, theme: Theme, label: &str, value: &str)
         return;
     }
     lines.push(Line::from(vec![
-        Span::styled(format!("  {label:<13}"), theme.label()),
+        // A long label (a custom field's) is cut, never run into its value.
+        Span::styled(format!("  {} ", pad(label, 12)), theme.label()),
         // A few lines at most: a huge field must not push everything away.
         Span::raw(fit(&clean(value), 240)),
     ]));
@@ -41,6 +42,13 @@ pub fn short_time(ts: &str) -> String {
 
 fn person_lines(p: &Person, defs: &[CustomFieldDef], theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    if let Some(reason) = &p.read_only {
+        // Up front, before anything invites an edit.
+        out.push(Line::styled(
+            fit(&format!("Read-only: {}", clean(reason)), 240),
+            theme.error(),
+        ));
+    }
     let mut body = Vec::new();
     field(&mut body, theme, "Name", &p.full_name());
     field(&mut body, theme, "Initials", &p.initials);

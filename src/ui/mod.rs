@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 popups::draw_conflict(frame, centered(main, 90, h), c, theme);
             }
             Overlay::Review(r) => {
-                let h = (r.items.len() as u16 + 4).min(main.height);
+                let h = popups::review_height(r).min(main.height);
                 popups::draw_review(frame, centered(main, 80, h), r, theme);
             }
         }

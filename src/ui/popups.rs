@@ -1,6 +1,6 @@
 //! Small overlays: confirmation and enrichment review.
 
-use super::text::{clean, fit};
+use super::text::{clean, fit, pad};
 use super::theme::Theme;
 use crate::app::state::{Confirm, ConflictReview, Review};
 use ratatui::Frame;
@@ -30,43 +30,76 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: The
     );
 }
 
+/// Rows the review needs: borders, the hint, a blank line, each field and
+/// its note.
+pub fn review_height(review: &Review) -> u16 {
+    let rows = review
+        .items
+        .iter()
+        .map(|i| 1 + usize::from(i.note.is_some()))
+        .sum::<usize>();
+    (rows + 4).min(u16::MAX as usize) as u16
+}
+
+/// Label column width: wide enough for most labels, never more than a
+/// third of the popup.
+const LABEL_W: usize = 16;
+
 pub fn draw_review(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let name = clean(&review.person.full_name());
+    let (title, hint) = if review.applied() {
+        (
+            format!(" Enrichment changed {name} "),
+            "Done by the server. a keep · r undo · Enter confirm · Esc keep all",
+        )
+    } else {
+        (
+            format!(" Enrich {name} "),
+            "Nothing changes until accepted. a accept · r reject · Enter apply · Esc cancel",
+        )
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focused_border())
-        .title(format!(" Enrich {} ", clean(&review.person.full_name())));
-    let inner_w = area.width.saturating_sub(4) as usize;
-    let mut lines = vec![Line::styled(
-        "Nothing changes until you accept it. a accept · r reject · Enter apply · Esc cancel",
-        theme.dim(),
-    )];
+        .title(title);
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let label_w = LABEL_W.min(inner_w / 3);
+    let mut lines = vec![Line::styled(fit(hint, inner_w), theme.dim())];
     lines.push(Line::raw(""));
-    for (i, (proposal, decision)) in review.items.iter().enumerate() {
-        let mark = match decision {
+    for (i, item) in review.items.iter().enumerate() {
+        let mark = match item.decision {
             Some(true) => Span::styled("[✓] ", theme.key()),
             Some(false) => Span::styled("[✗] ", theme.error()),
             None => Span::raw("[ ] "),
         };
-        let current = if proposal.current.is_empty() {
+        let current = if item.proposal.current.is_empty() {
             "(empty)".to_string()
         } else {
-            clean(&proposal.current)
+            clean(&item.proposal.current)
         };
-        let text = fit(
-            &format!(
-                "{}: {} → {}",
-                proposal.field,
-                current,
-                clean(&proposal.proposed)
-            ),
-            inner_w.saturating_sub(4),
+        let change = fit(
+            &format!("{current} → {}", clean(&item.proposal.proposed)),
+            inner_w.saturating_sub(4 + label_w + 1),
         );
-        let line = Line::from(vec![mark, Span::raw(text)]);
+        let line = Line::from(vec![
+            mark,
+            Span::styled(
+                format!("{} ", pad(&clean(&item.label), label_w)),
+                theme.label(),
+            ),
+            Span::raw(change),
+        ]);
         lines.push(if i == review.selected {
             line.style(theme.selected())
         } else {
             line
         });
+        if let Some(note) = &item.note {
+            lines.push(Line::styled(
+                fit(&format!("    ↳ {}", clean(note)), inner_w),
+                theme.dim(),
+            ));
+        }
     }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -5,7 +5,18 @@
 //! with `LastEvaluatedKey` -> `exclusiveStartKey` (DynamoDB style: a fixed
 //! number of records is *scanned* per page, so filtered pages are short or
 //! empty while a key remains), RFC 6902 PATCH (415 for other content types),
-//! PUT, DELETE, merge and social-profile lookup. Records are raw JSON.
+//! PUT, DELETE, merge and social-profile lookup. Records are raw JSON, and
+//! every reply has the keys and value types of the document's samples
+//! (tests/rhythm.rs checks them against the document).
+//!
+//! Status codes as documented: create answers 200; 403 is a locked contact
+//! (`sys_locked`: "cannot be changed via the API") on any write; 409 means
+//! the contact "refers to/depends on a non-existent object" (an unknown
+//! `organization_id`), or on delete that another contact depends on it
+//! (`spouse_id`). Where the document is silent the fake does what API
+//! Gateway in front of DynamoDB does: error bodies are `{"message": ...}`,
+//! items are sparse (a key is absent until set), a failed JSON Patch `test`
+//! is the documented 400 for an invalid patch.
 
 #![allow(dead_code)]
 // Handlers return their error reply directly; boxing it buys nothing here.
@@ -43,6 +54,8 @@ struct Data {
     page_no: usize,
     /// Send `"LastEvaluatedKey": null` on the last page instead of omitting it.
     null_last_key: bool,
+    /// Organisation ids a contact may refer to, with their names.
+    organizations: HashMap<String, String>,
     next_id: u64,
 }
 
@@ -96,6 +109,7 @@ impl FakeRhythm {
                 scan_sizes: vec![40, 7, 0, 25],
                 page_no: 0,
                 null_last_key: false,
+                organizations: HashMap::new(),
                 next_id: 0,
             })),
             clock: Arc::new(FakeClock::default()),
@@ -195,6 +209,38 @@ impl FakeRhythm {
                 "email_address": format!("p{i:04}@example.com"),
                 "status": "active",
             }));
+        }
+    }
+
+    /// An organisation `organization_id` may refer to.
+    pub fn seed_organization(&self, id: &str, name: &str) {
+        self.state
+            .lock()
+            .organizations
+            .insert(id.to_string(), name.to_string());
+    }
+
+    /// Lock or unlock a contact, as an administrator would in Rhythm.
+    pub fn set_locked(&self, id: &str, locked: bool) {
+        if let Some(c) = self.state.lock().contacts.get_mut(id) {
+            c["sys_locked"] = json!(locked);
+        }
+    }
+
+    /// Change a contact behind rolo's back, as another user would (the
+    /// version moves on).
+    pub fn edit_elsewhere(&self, id: &str, changes: Value) {
+        let now = self.state.clock.tick();
+        let mut data = self.state.lock();
+        if let (Some(Value::Object(c)), Some(changes)) =
+            (data.contacts.get_mut(id), changes.as_object())
+        {
+            for (k, v) in changes {
+                c.insert(k.clone(), v.clone());
+            }
+            let version = c["sys_version"].as_u64().unwrap_or(0) + 1;
+            stamp(c, &now, version);
+            c.insert("sys_last_modified_by_id".into(), json!("someone-else"));
         }
     }
 
@@ -370,6 +416,30 @@ fn validate_contact(c: &Map<String, Value>) -> Result<(), Response> {
     Ok(())
 }
 
+const LOCKED: &str = "Forbidden";
+const MISSING_REFERENCE: &str =
+    "The contact could not be saved because it refers to/depends on a non-existent object.";
+
+/// A contact must refer to an organisation that exists; its name is filled
+/// from it ("if an organization ID is present, this information is
+/// automatically populated").
+fn resolve_organization(data: &Data, c: &mut Map<String, Value>) -> Result<(), Response> {
+    let Some(org) = c.get("organization_id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    match data.organizations.get(org) {
+        Some(name) => {
+            c.insert("organization_name".into(), json!(name));
+            Ok(())
+        }
+        None => Err(fail(StatusCode::CONFLICT, MISSING_REFERENCE)),
+    }
+}
+
+fn is_locked(c: &Value) -> bool {
+    c["sys_locked"] == true
+}
+
 /// Server-managed fields: set on every write, whatever the client sent.
 fn stamp(c: &mut Map<String, Value>, now: &str, version: u64) {
     c.insert("sys_version".into(), json!(version));
@@ -397,6 +467,9 @@ async fn create(State(state): State<AppState>, body: String) -> Response {
     }
     let now = state.clock.tick();
     let mut data = state.lock();
+    if let Err(r) = resolve_organization(&data, &mut c) {
+        return r;
+    }
     data.next_id += 1;
     let id = format!("c-{:06}", data.next_id);
     let mut record = Map::new();
@@ -444,7 +517,13 @@ async fn replace(
     let Some(current) = data.contacts.get(&id) else {
         return fail(StatusCode::NOT_FOUND, "The contact could not be found.");
     };
+    if is_locked(current) {
+        return fail(StatusCode::FORBIDDEN, LOCKED);
+    }
     let version = version_of(current) + 1;
+    if let Err(r) = resolve_organization(&data, &mut c) {
+        return r;
+    }
     stamp(&mut c, &now, version);
     let record = Value::Object(c);
     data.contacts.insert(id, record.clone());
@@ -489,6 +568,9 @@ async fn patch(
     let Some(current) = data.contacts.get(&id) else {
         return fail(StatusCode::NOT_FOUND, "The contact could not be found.");
     };
+    if is_locked(current) {
+        return fail(StatusCode::FORBIDDEN, LOCKED);
+    }
     let mut doc = current.clone();
     if json_patch::patch(&mut doc, &ops).is_err() {
         return fail(StatusCode::BAD_REQUEST, invalid);
@@ -496,6 +578,9 @@ async fn patch(
     let version = version_of(current) + 1;
     if let Some(obj) = doc.as_object_mut() {
         if let Err(r) = validate_contact(obj) {
+            return r;
+        }
+        if let Err(r) = resolve_organization(&data, obj) {
             return r;
         }
         stamp(obj, &now, version);
@@ -508,10 +593,25 @@ async fn delete(
     State(state): State<AppState>,
     Path((_tenant, id)): Path<(String, String)>,
 ) -> Response {
-    match state.lock().contacts.remove(&id) {
-        Some(_) => ok(json!("The contact was deleted successfully.")),
-        None => fail(StatusCode::NOT_FOUND, "The contact could not be found."),
+    let mut data = state.lock();
+    let Some(current) = data.contacts.get(&id) else {
+        return fail(StatusCode::NOT_FOUND, "The contact could not be found.");
+    };
+    if is_locked(current) {
+        return fail(StatusCode::FORBIDDEN, LOCKED);
     }
+    if data
+        .contacts
+        .values()
+        .any(|c| c["spouse_id"] == id.as_str())
+    {
+        return fail(
+            StatusCode::CONFLICT,
+            "The contact could not be deleted because other objects refers to/depends on this one.",
+        );
+    }
+    data.contacts.remove(&id);
+    ok(json!("The contact was deleted successfully."))
 }
 
 fn filter_matches(contact: &Value, filter: &Map<String, Value>) -> bool {
@@ -618,6 +718,9 @@ async fn merge(
     let Some(mut target) = data.contacts.get(&id).cloned() else {
         return fail(StatusCode::NOT_FOUND, "The contact could not be found.");
     };
+    if is_locked(&target) {
+        return fail(StatusCode::FORBIDDEN, LOCKED);
+    }
     if sources.iter().any(|s| !data.contacts.contains_key(s)) {
         return fail(StatusCode::NOT_FOUND, "The contact could not be found.");
     }

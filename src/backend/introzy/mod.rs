@@ -1,186 +1,63 @@
 //! Introzy People API adapter (`/api/people`, see shared/api/introzy-people.txt).
 //!
-//! Wire facts this file relies on:
+//! Wire facts this adapter relies on ([`wire`] has the shapes):
 //! - every reply is an envelope `{success, data}`; failures are
 //!   `{success:false, error}` (mapped to [`BackendError`] by `http.rs`);
 //! - lists page with `limit` (1-100) / `offset` until `hasMore` is false;
-//! - a person has one `email`, one `phoneNumber`, one free-text `address`,
-//!   a read-only `company{id,name,...}` (written as `companyName`) and
+//!   `search` matches name or email;
+//! - a person has one `email`, one `phoneNumber`, one free-text `address`
+//!   (rolo edits that line as it is and never rebuilds it from parts), a
+//!   read-only `company{id,name,...}` (written as `companyName`) and
 //!   `customFields` that PATCH merges key by key;
-//! - enrichment is an async job: POST, then the person changes later;
+//! - create answers 201, a duplicate email 409 `{success:false, error}`:
+//!   the adapter names the existing person, found by the documented search;
+//! - the PATCH reply is partial (no `updatedAt`), so a write re-reads;
+//! - enrichment is an async job (POST answers 200), after which the person
+//!   changes on the server; the adapter polls until it does;
 //! - there is no delete or archive endpoint.
 //!
-//! Notes: a note's `content` may hold mentions `[@John Doe](person:<uuid>)`.
-//! [`Note::text`] carries the *rendered* form (`@John Doe`) because that is
-//! what users read and edit; the raw content is remembered per note id, and a
-//! write re-links every `@Name` that was a mention in the stored content (see
-//! [`relink_mentions`]). Text without mentions passes through unchanged, and
-//! raw `[@Name](person:id)` typed by a user is sent verbatim.
+//! Notes (decided from the document, not DESIGN.md §4's "CRUD"): the
+//! document names only `GET/POST /api/people/{personId}/notes`, and a PATCH
+//! of one note answers 404 in the field. So notes are listed and added;
+//! editing or deleting one is refused here, without a request
+//! ([`capabilities`] says `note_edit: false`, `note_delete: false`). A
+//! note's `content` may hold mentions `[@John Doe](person:<uuid>)`; rolo
+//! shows them as `@John Doe` ([`mentions`]).
+//!
+//! Refusals rolo makes itself (a field Introzy has no place for, a note
+//! edit) are [`BackendError::Unsupported`]; only the server's own answers
+//! become `Validation`, `Conflict` and friends.
+
+pub mod mentions;
+pub mod wire;
 
 use super::http::{Auth, HttpClient, HttpConfig, JSON, RequestSpec};
 use super::{Backend, BackendError, Cursor, EnrichOutcome, ListQuery, Page, Result};
 use crate::model::{
-    Address, Capabilities, EnrichKind, Note, NoteId, Person, Phone, Violation, email_looks_valid,
-    phone_looks_valid, validate_person,
+    Capabilities, CustomFieldDef, EnrichKind, Note, NoteId, Person, PersonField, Violation,
+    email_looks_valid, phone_looks_valid, validate_person,
 };
 use async_trait::async_trait;
+pub use mentions::{Mention, mentions, render_mentions};
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
 use std::time::Duration;
+pub use wire::custom_fields_from_wire;
+use wire::{
+    CreateBody, EnrichJob, Envelope, NotesPage, PatchBody, PeoplePage, WireNote, WirePerson,
+};
 
 /// Largest page the API serves.
 pub const PAGE_LIMIT: usize = 100;
 
-/// Top-level wire keys mapped onto [`Person`] fields; everything else lands
-/// in [`Person::extra`] verbatim. `company` is kept in `extra` as well (its
-/// id, industry and website matter to the server) and mirrored into
-/// [`Person::company`] as its name.
-const MAPPED: &[&str] = &[
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "phoneNumber",
-    "address",
-    "customFields",
-    "createdAt",
-    "updatedAt",
-];
+/// Stop paging a search after this many pages (a server that never says
+/// `hasMore: false` must not hang a lookup).
+const MAX_LOOKUP_PAGES: usize = 50;
 
-/// Keys the server owns; never sent back in a PATCH even if they differ.
-const READ_ONLY: &[&str] = &["id", "company", "createdAt", "updatedAt", "isFullUser"];
-
-fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn opt_string(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-/// Wire person -> [`Person`]. Only a missing id is fatal: a record the UI
-/// cannot address is useless, anything else degrades to empty fields.
-pub fn person_from_wire(v: &Value) -> Result<Person> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| BackendError::Malformed("a person is not a JSON object".into()))?;
-    let id = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(BackendError::Malformed("a person has no id".into())),
-    };
-    let email = str_at(v, "email");
-    let phone = str_at(v, "phoneNumber");
-    let address = str_at(v, "address");
-    let custom_fields: BTreeMap<String, Value> = obj
-        .get("customFields")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
-    let extra: Map<String, Value> = obj
-        .iter()
-        .filter(|(k, _)| !MAPPED.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let updated_at = opt_string(v, "updatedAt");
-    Ok(Person {
-        id,
-        given_name: str_at(v, "firstName").to_string(),
-        family_name: str_at(v, "lastName").to_string(),
-        emails: non_empty(email).map(str::to_string).into_iter().collect(),
-        phones: non_empty(phone)
-            .map(|n| Phone {
-                number: n.to_string(),
-                kind: String::new(),
-            })
-            .into_iter()
-            .collect(),
-        company: v
-            .get("company")
-            .map(|c| str_at(c, "name").to_string())
-            .unwrap_or_default(),
-        address: Address {
-            street: address.to_string(),
-            ..Default::default()
-        },
-        custom_fields,
-        created_at: opt_string(v, "createdAt"),
-        version: updated_at.clone(),
-        updated_at,
-        extra,
-        ..Default::default()
-    }
-    .normalize())
-}
-
-fn non_empty(s: &str) -> Option<&str> {
-    (!s.is_empty()).then_some(s)
-}
-
-/// The address as the one string Introzy stores.
-fn address_string(a: &Address) -> String {
-    a.one_line()
-}
-
-/// Fields of [`Person`] Introzy has nowhere to store. Editing them must fail
-/// loudly rather than vanish.
-fn unstorable(p: &Person) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let mut check = |set: bool, field: &str, what: &str| {
-        if set {
-            out.push(Violation::new(
-                field,
-                format!("Introzy has no {what} field"),
-            ));
-        }
-    };
-    check(!p.honorific_prefix.is_empty(), "honorificPrefix", "prefix");
-    check(
-        !p.additional_name.is_empty(),
-        "additionalName",
-        "middle name",
-    );
-    check(!p.job_title.is_empty(), "jobTitle", "job title");
-    check(!p.linkedin.is_empty(), "linkedin", "LinkedIn");
-    check(!p.tags.is_empty(), "tags", "tags");
-    check(!p.owner.is_empty(), "owner", "owner");
-    check(p.archived, "archived", "archive");
-    check(p.emails.len() > 1, "emails", "second email");
-    check(p.phones.len() > 1, "phones", "second phone");
-    out
-}
-
-/// Introzy's own limits (see the create parameters table).
-fn length_rules(p: &Person) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let too_long = |s: &str, max: usize| s.chars().count() > max;
-    if too_long(&p.given_name, 100) {
-        out.push(Violation::new("givenName", "at most 100 characters"));
-    }
-    if too_long(&p.family_name, 100) {
-        out.push(Violation::new("familyName", "at most 100 characters"));
-    }
-    if let Some(phone) = p.primary_phone() {
-        if too_long(phone, 50) {
-            out.push(Violation::new("phones[0]", "at most 50 characters"));
-        } else if !phone_looks_valid(phone) {
-            out.push(Violation::new(
-                "phones[0]",
-                format!("'{phone}' is not a phone number"),
-            ));
-        }
-    }
-    if too_long(&address_string(&p.address), 500) {
-        out.push(Violation::new("address", "at most 500 characters"));
-    }
-    out
-}
-
-/// What an Introzy person holds: one email, one phone, one address string,
-/// a company and custom fields. Notes can be added and deleted; the notes
-/// API has no update.
+/// What an Introzy person holds: one email, one phone, one address line, a
+/// company and custom fields; first name and email are required. Notes can
+/// be listed and added, not edited or deleted.
 pub fn capabilities() -> Capabilities {
     use crate::model::PersonField as F;
     Capabilities {
@@ -196,7 +73,7 @@ pub fn capabilities() -> Capabilities {
         merge: false,
         custom_fields: true,
         note_edit: false,
-        note_delete: true,
+        note_delete: false,
         fields: &[
             F::GivenName,
             F::FamilyName,
@@ -210,29 +87,137 @@ pub fn capabilities() -> Capabilities {
     }
 }
 
-/// Everything a create needs: the shared rules (shapes) plus Introzy's
-/// required `email` and `firstName`.
+/// Wire person -> [`Person`].
+pub fn person_from_wire(v: &Value) -> Result<Person> {
+    Ok(WirePerson::from_value(v.clone())?.into_person())
+}
+
+/// "prefix", "middle name", "LinkedIn": a label as it reads mid-sentence.
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        // A name with capitals inside ("LinkedIn") keeps them.
+        Some(first) if !chars.clone().any(char::is_uppercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Refuse, without a request, what Introzy has no place for. With a `base`
+/// only fields the edit changed count (an unchanged value is not an edit).
+pub fn refuse_unstored(base: Option<&Person>, p: &Person) -> Result<()> {
+    let caps = capabilities();
+    let changed = |f: PersonField| match base {
+        Some(b) => f.get(b) != f.get(p),
+        None => f.is_set(p),
+    };
+    // `street` holds the one address line; its siblings have no column.
+    let parts = [
+        PersonField::PostalCode,
+        PersonField::City,
+        PersonField::Region,
+        PersonField::Country,
+    ];
+    let mut lacking = Vec::new();
+    let mut address_parts = Vec::new();
+    for f in PersonField::all() {
+        if caps.stores(f) || f == PersonField::Street || !changed(f) {
+            continue;
+        }
+        if parts.contains(&f) {
+            address_parts.push(in_sentence(f.label()));
+        } else {
+            lacking.push(in_sentence(f.label()));
+        }
+    }
+    let mut reasons = Vec::new();
+    if !lacking.is_empty() {
+        reasons.push(format!("Introzy has no {} field", one_of(&lacking)));
+    }
+    if !address_parts.is_empty() {
+        reasons.push(format!(
+            "Introzy keeps the address as one line (edit the address); it has no separate {} field",
+            one_of(&address_parts)
+        ));
+    }
+    let grew = |n: usize, was: Option<usize>| n > 1 && was.is_none_or(|w| n > w.max(1));
+    if grew(p.emails.len(), base.map(|b| b.emails.len())) {
+        reasons.push("Introzy keeps one email address per person".into());
+    }
+    if grew(p.phones.len(), base.map(|b| b.phones.len())) {
+        reasons.push("Introzy keeps one phone number per person".into());
+    }
+    if p.archived && base.is_none_or(|b| !b.archived) {
+        reasons.push("Introzy cannot archive people".into());
+    }
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(BackendError::Unsupported(reasons.join("; ")))
+    }
+}
+
+/// Introzy's own limits (the create parameters table) and shapes.
+fn shape_rules(p: &Person) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let too_long = |s: &str, max: usize| s.chars().count() > max;
+    if too_long(&p.given_name, 100) {
+        out.push(Violation::new("givenName", "at most 100 characters"));
+    }
+    if too_long(&p.family_name, 100) {
+        out.push(Violation::new("familyName", "at most 100 characters"));
+    }
+    if let Some(e) = p.primary_email()
+        && !email_looks_valid(e)
+    {
+        out.push(Violation::new(
+            "emails[0]",
+            format!("'{e}' is not an email address"),
+        ));
+    }
+    if let Some(phone) = p.primary_phone() {
+        if too_long(phone, 50) {
+            out.push(Violation::new("phones[0]", "at most 50 characters"));
+        } else if !phone_looks_valid(phone) {
+            out.push(Violation::new(
+                "phones[0]",
+                format!("'{phone}' is not a phone number"),
+            ));
+        }
+    }
+    if too_long(&p.address.street, 500) {
+        out.push(Violation::new("address", "at most 500 characters"));
+    }
+    out
+}
+
+/// What a create needs: Introzy's required `email` and `firstName`, in its
+/// own words, plus its limits. (Unstorable fields: [`refuse_unstored`].)
 pub fn validate_for_create(p: &Person) -> Vec<Violation> {
-    // Required fields are checked below, in Introzy's own words.
+    // Required fields are checked below, in Introzy's words; shapes by
+    // `shape_rules`.
     let shapes_only = Capabilities {
         required: &[],
         ..capabilities()
     };
     let mut out: Vec<Violation> = validate_person(p, &shapes_only)
         .into_iter()
-        // Email and phone shapes are checked below with Introzy's limits.
         .filter(|v| !v.field.starts_with("emails") && !v.field.starts_with("phones"))
         .collect();
-    match p.primary_email() {
-        None => out.push(Violation::new(
+    if p.primary_email().is_none() {
+        out.push(Violation::new(
             "emails",
             "Introzy requires an email address to create a person",
-        )),
-        Some(e) if !email_looks_valid(e) => out.push(Violation::new(
-            "emails[0]",
-            format!("'{e}' is not an email address"),
-        )),
-        Some(_) => {}
+        ));
     }
     if p.given_name.trim().is_empty() {
         out.push(Violation::new(
@@ -240,89 +225,48 @@ pub fn validate_for_create(p: &Person) -> Vec<Violation> {
             "Introzy requires a first name to create a person",
         ));
     }
-    out.extend(length_rules(p));
-    out.extend(unstorable(p));
+    out.extend(shape_rules(p));
     out
 }
 
+fn custom_map(fields: &BTreeMap<String, Value>) -> Map<String, Value> {
+    fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 /// The POST body for a new person.
-pub fn create_body(p: &Person) -> Value {
-    let mut body = Map::new();
-    let mut put = |k: &str, v: &str| {
-        if !v.is_empty() {
-            body.insert(k.to_string(), json!(v));
-        }
-    };
-    put("email", p.primary_email().unwrap_or_default());
-    put("firstName", &p.given_name);
-    put("lastName", &p.family_name);
-    put("phoneNumber", p.primary_phone().unwrap_or_default());
-    put("address", &address_string(&p.address));
-    put("companyName", &p.company);
-    if !p.custom_fields.is_empty() {
-        body.insert("customFields".into(), json!(p.custom_fields));
+pub fn create_body(p: &Person) -> CreateBody {
+    CreateBody {
+        email: p.primary_email().unwrap_or_default().to_string(),
+        first_name: p.given_name.clone(),
+        last_name: p.family_name.clone(),
+        phone_number: p.primary_phone().unwrap_or_default().to_string(),
+        address: p.address.street.clone(),
+        company_name: p.company.clone(),
+        custom_fields: custom_map(&p.custom_fields),
     }
-    Value::Object(body)
 }
 
 /// The PATCH body: only fields that differ between `base` and `edited`;
-/// `customFields` only with changed keys (the server merges; a removed key is
-/// sent as `null`). Fails when the edit touches something Introzy cannot
-/// store.
-pub fn patch_body(
-    base: &Person,
-    edited: &Person,
-) -> std::result::Result<Map<String, Value>, Vec<Violation>> {
-    let mut violations: Vec<Violation> = unstorable(edited)
-        .into_iter()
-        .filter(|v| unstorable(base).iter().all(|b| b.field != v.field))
-        .collect();
-    violations.extend(length_rules(edited));
-    if let Some(e) = edited.primary_email()
-        && !email_looks_valid(e)
-    {
-        violations.push(Violation::new(
-            "emails[0]",
-            format!("'{e}' is not an email address"),
-        ));
+/// `customFields` only with changed keys (the server merges; a removed key
+/// is sent as `null`). Fields rolo keeps verbatim (`extra`) are never sent:
+/// none of them is writable.
+pub fn patch_body(base: &Person, edited: &Person) -> PatchBody {
+    let changed = |old: &str, new: &str| (old != new).then(|| new.to_string());
+    PatchBody {
+        email: changed(
+            base.primary_email().unwrap_or_default(),
+            edited.primary_email().unwrap_or_default(),
+        ),
+        first_name: changed(&base.given_name, &edited.given_name),
+        last_name: changed(&base.family_name, &edited.family_name),
+        phone_number: changed(
+            base.primary_phone().unwrap_or_default(),
+            edited.primary_phone().unwrap_or_default(),
+        ),
+        address: changed(&base.address.street, &edited.address.street),
+        company_name: changed(&base.company, &edited.company),
+        custom_fields: changed_custom_fields(&base.custom_fields, &edited.custom_fields),
     }
-    if !violations.is_empty() {
-        return Err(violations);
-    }
-    let mut body = Map::new();
-    let mut text = |key: &str, old: &str, new: &str| {
-        if old != new {
-            body.insert(key.to_string(), json!(new));
-        }
-    };
-    text("firstName", &base.given_name, &edited.given_name);
-    text("lastName", &base.family_name, &edited.family_name);
-    text(
-        "email",
-        base.primary_email().unwrap_or_default(),
-        edited.primary_email().unwrap_or_default(),
-    );
-    text(
-        "phoneNumber",
-        base.primary_phone().unwrap_or_default(),
-        edited.primary_phone().unwrap_or_default(),
-    );
-    text(
-        "address",
-        &address_string(&base.address),
-        &address_string(&edited.address),
-    );
-    text("companyName", &base.company, &edited.company);
-    let custom = changed_custom_fields(&base.custom_fields, &edited.custom_fields);
-    if !custom.is_empty() {
-        body.insert("customFields".into(), Value::Object(custom));
-    }
-    for (key, value) in &edited.extra {
-        if !READ_ONLY.contains(&key.as_str()) && base.extra.get(key) != Some(value) {
-            body.insert(key.clone(), value.clone());
-        }
-    }
-    Ok(body)
 }
 
 fn changed_custom_fields(
@@ -342,7 +286,7 @@ fn changed_custom_fields(
 }
 
 /// Names of the fields that differ, in the normalised JSON's terms
-/// (`jobTitle`, `customFields.cf_x`, `extra.linkedinUrl`); bookkeeping
+/// (`familyName`, `customFields.cf_x`, `extra.latitude`); bookkeeping
 /// (`updatedAt`, `version`, `displayName`) is left out.
 pub fn changed_fields(before: &Person, after: &Person) -> Vec<String> {
     let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
@@ -354,6 +298,7 @@ pub fn changed_fields(before: &Person, after: &Person) -> Vec<String> {
         "updatedAt",
         "version",
         "displayName",
+        "readOnly",
         "extra",
         "customFields",
     ];
@@ -376,202 +321,29 @@ pub fn changed_fields(before: &Person, after: &Person) -> Vec<String> {
                     .map(|k| format!("{name}.{k}")),
             );
         };
-    let cf = |p: &Person| -> Map<String, Value> {
-        p.custom_fields
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    };
-    nested("customFields", &cf(before), &cf(after), &mut out);
+    nested(
+        "customFields",
+        &custom_map(&before.custom_fields),
+        &custom_map(&after.custom_fields),
+        &mut out,
+    );
     nested("extra", &before.extra, &after.extra, &mut out);
     out
 }
 
-// ---------------------------------------------------------------- mentions
-
-/// One `[@Name](person:<uuid>)` found in note content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
-    pub name: String,
-    pub person_id: String,
-    /// Byte range of the whole link in the content.
-    pub span: std::ops::Range<usize>,
-}
-
-/// Every well-formed mention in `content`, in order. Anything that only
-/// looks similar is left alone.
-pub fn mentions(content: &str) -> Vec<Mention> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(rel) = content[from..].find("[@") {
-        let start = from + rel;
-        match parse_mention(content, start) {
-            Some(m) => {
-                from = m.span.end;
-                out.push(m);
-            }
-            None => from = start + 2,
-        }
-    }
-    out
-}
-
-fn parse_mention(content: &str, start: usize) -> Option<Mention> {
-    let rest = &content[start + 2..];
-    let close = rest.find("](person:")?;
-    let name = &rest[..close];
-    if name.is_empty() || name.contains(['[', ']', '\n']) {
-        return None;
-    }
-    let after = &rest[close + "](person:".len()..];
-    let end = after.find(')')?;
-    let id = &after[..end];
-    if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '(') {
-        return None;
-    }
-    let total = 2 + close + "](person:".len() + end + 1;
-    Some(Mention {
-        name: name.to_string(),
-        person_id: id.to_string(),
-        span: start..start + total,
-    })
-}
-
-/// What users see: each mention becomes `@Name`.
-pub fn render_mentions(content: &str) -> String {
-    let mut out = String::with_capacity(content.len());
-    let mut last = 0;
-    for m in mentions(content) {
-        out.push_str(&content[last..m.span.start]);
-        out.push('@');
-        out.push_str(&m.name);
-        last = m.span.end;
-    }
-    out.push_str(&content[last..]);
-    out
-}
-
-/// Turn edited, rendered text back into content: the mentions of `raw` (the
-/// stored content) are re-linked, in order, at the first `@Name` after the
-/// previous one. A mention whose `@Name` the user deleted is dropped; links
-/// the user typed are kept as they are.
-pub fn relink_mentions(raw: &str, text: &str) -> String {
-    let mut out = text.to_string();
-    let mut pos = 0;
-    for m in mentions(raw) {
-        let needle = format!("@{}", m.name);
-        let Some(found) = find_plain(&out, &needle, pos) else {
-            continue;
-        };
-        let link = format!("[@{}](person:{})", m.name, m.person_id);
-        out.replace_range(found..found + needle.len(), &link);
-        pos = found + link.len();
-    }
-    out
-}
-
-/// The first `needle` at or after `from` that is not already inside a link.
-fn find_plain(hay: &str, needle: &str, from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(rel) = hay.get(at..)?.find(needle) {
-        let i = at + rel;
-        if !hay[..i].ends_with('[') {
-            return Some(i);
-        }
-        at = i + needle.len();
-    }
-    None
-}
-
-/// Wire note -> [`Note`] with rendered text; returns the raw content too.
-pub fn note_from_wire(v: &Value, person_id: &str) -> Result<(Note, String)> {
-    let id = match v.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(BackendError::Malformed("a note has no id".into())),
-    };
-    let raw = str_at(v, "content").to_string();
-    let note = Note {
-        id,
+/// Wire note -> [`Note`] with mentions rendered.
+pub fn note_from_wire(v: &Value, person_id: &str) -> Result<Note> {
+    let n: WireNote = serde_json::from_value(v.clone())
+        .map_err(|e| BackendError::Malformed(format!("an Introzy note: {e}")))?;
+    Ok(Note {
+        id: n.id,
         person_id: person_id.to_string(),
-        text: render_mentions(&raw),
-        author: str_at(v, "createdByUserId").to_string(),
-        created_at: opt_string(v, "createdAt"),
-        updated_at: opt_string(v, "updatedAt"),
+        text: render_mentions(n.content.as_deref().unwrap_or_default()),
+        author: n.created_by_user_id.unwrap_or_default(),
+        created_at: n.created_at,
+        updated_at: n.updated_at,
         ..Default::default()
-    };
-    Ok((note, raw))
-}
-
-// ----------------------------------------------------------- custom fields
-
-pub use crate::model::{CustomFieldDef, FieldOption};
-
-fn label_from_key(key: &str) -> String {
-    let words = key.strip_prefix("cf_").unwrap_or(key).replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => key.to_string(),
-    }
-}
-
-fn custom_field_from_wire(v: &Value) -> Option<CustomFieldDef> {
-    let key = v.get("key")?.as_str()?.to_string();
-    let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-    let options = v
-        .pointer("/settings/options")
-        .and_then(Value::as_array)
-        .map(|opts| {
-            opts.iter()
-                .filter_map(|o| {
-                    let value = match o.get("value")? {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    Some(FieldOption {
-                        label: opt_string(o, "label").unwrap_or_else(|| value.clone()),
-                        value,
-                        color: opt_string(o, "color"),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let label = opt_string(v, "label")
-        .or_else(|| opt_string(v, "name"))
-        .filter(|l| !l.is_empty())
-        .unwrap_or_else(|| label_from_key(&key));
-    Some(CustomFieldDef {
-        label,
-        kind: str_at(v, "type").to_string(),
-        filterable: flag("isFilterable"),
-        sortable: flag("isSortable"),
-        required: flag("isRequired"),
-        options,
-        display_order: v.get("displayOrder").and_then(Value::as_i64).unwrap_or(0),
-        key,
     })
-}
-
-/// `data` may be the array itself or an object wrapping it.
-pub fn custom_fields_from_wire(data: &Value) -> Vec<CustomFieldDef> {
-    let list = match data {
-        Value::Array(a) => Some(a),
-        Value::Object(o) => ["customFields", "fields", "items"]
-            .iter()
-            .find_map(|k| o.get(*k).and_then(Value::as_array)),
-        _ => None,
-    };
-    let mut defs: Vec<CustomFieldDef> = list
-        .map(|l| l.iter().filter_map(custom_field_from_wire).collect())
-        .unwrap_or_default();
-    defs.sort_by(|a, b| {
-        a.display_order
-            .cmp(&b.display_order)
-            .then(a.key.cmp(&b.key))
-    });
-    defs
 }
 
 // ------------------------------------------------------------------ adapter
@@ -598,9 +370,6 @@ pub struct IntrozyBackend {
     http: HttpClient,
     polling: EnrichPolling,
     page_limit: usize,
-    /// Raw note content by note id, so a write can restore mentions that
-    /// [`Note::text`] shows rendered.
-    raw_notes: Arc<Mutex<HashMap<NoteId, String>>>,
 }
 
 impl IntrozyBackend {
@@ -610,7 +379,6 @@ impl IntrozyBackend {
             http: HttpClient::new(config, Auth::bearer(api_key))?,
             polling: EnrichPolling::default(),
             page_limit: PAGE_LIMIT,
-            raw_notes: Arc::default(),
         })
     }
 
@@ -630,7 +398,7 @@ impl IntrozyBackend {
     }
 
     /// Custom-field definitions (labels, types, select options), sorted by
-    /// `displayOrder`, for the detail pane and the form.
+    /// `displayOrder`, for the detail pane, the form and validation.
     pub async fn custom_field_definitions(&self) -> Result<Vec<CustomFieldDef>> {
         let data = self
             .call(RequestSpec::get("/api/people/custom-fields"))
@@ -641,36 +409,57 @@ impl IntrozyBackend {
     /// Send and unwrap the `{success, data}` envelope.
     async fn call(&self, spec: RequestSpec) -> Result<Value> {
         let reply = self.http.send(spec).await?;
-        let body: Value = reply.json()?;
-        unwrap_envelope(body)
+        let envelope: Envelope = reply.json()?;
+        envelope.into_data()
     }
 
-    async fn fetch_person(&self, id: &str) -> Result<Value> {
-        self.call(RequestSpec::get(person_path(id))).await
+    async fn fetch_person(&self, id: &str) -> Result<WirePerson> {
+        WirePerson::from_value(self.call(RequestSpec::get(person_path(id))).await?)
     }
 
-    /// People whose email is exactly `email` (the server's search is fuzzy).
-    async fn find_by_email(&self, email: &str) -> Result<Vec<Value>> {
-        let data = self
-            .call(
-                RequestSpec::get("/api/people")
-                    .query("search", email)
-                    .query("limit", PAGE_LIMIT.to_string()),
-            )
-            .await?;
-        Ok(people_array(&data)?
-            .iter()
-            .filter(|p| str_at(p, "email").eq_ignore_ascii_case(email))
-            .cloned()
-            .collect())
+    async fn people_page(&self, spec: RequestSpec) -> Result<PeoplePage> {
+        let data = self.call(spec).await?;
+        serde_json::from_value(data)
+            .map_err(|e| BackendError::Malformed(format!("the people list: {e}")))
     }
 
-    /// After a 409, name the record that holds the email so the UI can offer
-    /// to open it.
+    /// People whose email is exactly `email`, case-insensitively, through
+    /// every page of the documented search (which also matches names).
+    async fn find_by_email(&self, email: &str) -> Result<Vec<WirePerson>> {
+        let mut found = Vec::new();
+        let mut offset = 0usize;
+        for _ in 0..MAX_LOOKUP_PAGES {
+            let page = self
+                .people_page(
+                    RequestSpec::get("/api/people")
+                        .query("search", email)
+                        .query("limit", PAGE_LIMIT.to_string())
+                        .query("offset", offset.to_string()),
+                )
+                .await?;
+            let served = page.people.len();
+            found.extend(parse_rows(page.people).into_iter().filter(|p| {
+                p.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            }));
+            if !found.is_empty() || !page.has_more.unwrap_or(false) || served == 0 {
+                break;
+            }
+            offset += served;
+        }
+        Ok(found)
+    }
+
+    /// After a 409 on create: the person who holds the email, so the UI can
+    /// offer to open them (`None` only when the lookup itself fails).
     async fn duplicate(&self, email: &str, message: String) -> BackendError {
         let existing = match self.find_by_email(email).await {
-            Ok(found) => found.first().map(|p| str_at(p, "id").to_string()),
-            Err(_) => None,
+            Ok(found) => found.into_iter().next().map(|p| p.id),
+            Err(e) => {
+                tracing::warn!("introzy: could not look up the duplicate's owner: {e}");
+                None
+            }
         };
         BackendError::Conflict { message, existing }
     }
@@ -682,56 +471,28 @@ impl IntrozyBackend {
         let Some(email) = person.primary_email() else {
             return Ok(None);
         };
-        let found = self.find_by_email(email).await?;
-        let Some(rec) = found.first() else {
+        let Some(rec) = self.find_by_email(email).await?.into_iter().next() else {
             return Ok(None);
         };
-        let ours = str_at(rec, "firstName") == person.given_name
-            && str_at(rec, "lastName") == person.family_name;
+        let ours = rec.first_name.as_deref().unwrap_or_default() == person.given_name
+            && rec.last_name.as_deref().unwrap_or_default() == person.family_name;
         if ours {
-            return person_from_wire(rec).map(Some);
+            return Ok(Some(rec.into_person()));
         }
         Err(BackendError::Conflict {
             message: "A person with this email already exists in your organization".into(),
-            existing: Some(str_at(rec, "id").to_string()),
+            existing: Some(rec.id),
         })
     }
 
-    async fn post_person(&self, body: &Value) -> Result<Value> {
-        self.call(RequestSpec::post("/api/people", body.clone()))
-            .await
-    }
-
-    fn remember_raw(&self, id: &str, raw: &str) {
-        if let Ok(mut cache) = self.raw_notes.lock() {
-            cache.insert(id.to_string(), raw.to_string());
-        }
-    }
-
-    fn cached_raw(&self, id: &str) -> Option<String> {
-        self.raw_notes.lock().ok()?.get(id).cloned()
-    }
-
-    async fn raw_note(&self, person_id: &str, note_id: &str) -> Result<String> {
-        if let Some(raw) = self.cached_raw(note_id) {
-            return Ok(raw);
-        }
-        let data = self
-            .call(RequestSpec::get(note_path(person_id, note_id)))
-            .await?;
-        let (_, raw) = note_from_wire(&data, person_id)?;
-        self.remember_raw(note_id, &raw);
-        Ok(raw)
-    }
-
-    fn parse_note(&self, data: &Value, person_id: &str) -> Result<Note> {
-        let (note, raw) = note_from_wire(data, person_id)?;
-        self.remember_raw(&note.id, &raw);
-        Ok(note)
+    async fn post_person(&self, body: &CreateBody) -> Result<Value> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| BackendError::Malformed(format!("could not encode the person: {e}")))?;
+        self.call(RequestSpec::post("/api/people", body)).await
     }
 
     /// Poll until `updatedAt` moves past `before`'s, or the wait runs out.
-    async fn wait_for_change(&self, id: &str, before: &Value) -> Result<Value> {
+    async fn wait_for_change(&self, id: &str, before: &WirePerson) -> Result<WirePerson> {
         let deadline = tokio::time::Instant::now() + self.polling.max_wait;
         let mut latest = before.clone();
         loop {
@@ -741,7 +502,7 @@ impl IntrozyBackend {
             tokio::time::sleep(self.polling.interval).await;
             match self.fetch_person(id).await {
                 Ok(now) => {
-                    if now.get("updatedAt") != before.get("updatedAt") {
+                    if now.updated_at != before.updated_at {
                         return Ok(now);
                     }
                     latest = now;
@@ -754,41 +515,11 @@ impl IntrozyBackend {
     }
 }
 
-fn unwrap_envelope(body: Value) -> Result<Value> {
-    if body.get("success") == Some(&Value::Bool(false)) {
-        let message = body
-            .get("error")
-            .map(|e| match e {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| "the server reported a failure".into());
-        return Err(BackendError::Server {
-            status: 200,
-            message,
-        });
-    }
-    match body {
-        Value::Object(mut map) if map.contains_key("data") => {
-            Ok(map.remove("data").unwrap_or(Value::Null))
-        }
-        other => Ok(other),
-    }
-}
-
-/// `data.people` (or `data` itself when it is the array).
-fn people_array(data: &Value) -> Result<&Vec<Value>> {
-    data.get("people")
-        .and_then(Value::as_array)
-        .or_else(|| data.as_array())
-        .ok_or_else(|| BackendError::Malformed("the reply has no people list".into()))
-}
-
-/// Parse a list, skipping (and logging) records without an id rather than
-/// failing the whole listing over one bad row.
-fn parse_people(list: &[Value]) -> Vec<Person> {
-    list.iter()
-        .filter_map(|v| match person_from_wire(v) {
+/// Parse a list, skipping (and logging) rows that are not a person rather
+/// than failing the whole listing over one bad row.
+fn parse_rows(rows: Vec<Value>) -> Vec<WirePerson> {
+    rows.into_iter()
+        .filter_map(|v| match WirePerson::from_value(v) {
             Ok(p) => Some(p),
             Err(e) => {
                 tracing::warn!("introzy: skipping a person: {e}");
@@ -806,10 +537,6 @@ fn notes_path(person_id: &str) -> String {
     format!("/api/people/{}/notes", encode_segment(person_id))
 }
 
-fn note_path(person_id: &str, note_id: &str) -> String {
-    format!("{}/{}", notes_path(person_id), encode_segment(note_id))
-}
-
 /// A note's title and text as Introzy's single `content` (nothing is lost
 /// when a form sends a title Introzy has no field for).
 fn note_content(note: &Note) -> String {
@@ -825,7 +552,7 @@ fn empty_note() -> BackendError {
 }
 
 fn unsupported(what: &str) -> BackendError {
-    BackendError::Unsupported(format!("Introzy's API has no way to {what}"))
+    BackendError::Unsupported(format!("Introzy {what}"))
 }
 
 #[async_trait]
@@ -855,35 +582,34 @@ impl Backend for IntrozyBackend {
         if let Some(q) = query.search.as_deref().filter(|q| !q.trim().is_empty()) {
             spec = spec.query("search", q.trim());
         }
-        let data = self.call(spec).await?;
-        let list = people_array(&data)?;
-        let people = parse_people(list);
-        let has_more = data
-            .get("hasMore")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let page = self.people_page(spec).await?;
+        let served = page.people.len();
         // Advance by what was served (a server may cap `limit` lower); an
         // empty page that claims more would otherwise loop forever.
-        let next =
-            (has_more && !list.is_empty()).then(|| Cursor((offset + list.len()).to_string()));
+        let next = (page.has_more.unwrap_or(false) && served > 0)
+            .then(|| Cursor((offset + served).to_string()));
         Ok(Page {
-            people,
+            people: parse_rows(page.people)
+                .into_iter()
+                .map(WirePerson::into_person)
+                .collect(),
             next,
-            total: data.get("total").and_then(Value::as_u64),
+            total: page.total,
         })
     }
 
     async fn get_person(&self, id: &str) -> Result<Person> {
-        person_from_wire(&self.fetch_person(id).await?)
+        Ok(self.fetch_person(id).await?.into_person())
     }
 
     async fn create_person(&self, person: &Person) -> Result<Person> {
+        refuse_unstored(None, person)?;
         let violations = validate_for_create(person);
         if !violations.is_empty() {
             return Err(BackendError::Validation(violations));
         }
         let body = create_body(person);
-        let email = person.primary_email().unwrap_or_default().to_string();
+        let email = body.email.clone();
         let result = match self.post_person(&body).await {
             // The request may have been applied: look before sending again.
             Err(BackendError::Network(msg)) => match self.recover_lost_create(person).await {
@@ -906,17 +632,19 @@ impl Backend for IntrozyBackend {
     /// PATCH with only the changed fields. Concurrent edits to other fields
     /// survive because they are not sent.
     async fn update_person(&self, base: &Person, edited: &Person) -> Result<Person> {
-        let body = patch_body(base, edited).map_err(BackendError::Validation)?;
+        refuse_unstored(Some(base), edited)?;
+        let violations = shape_rules(edited);
+        if !violations.is_empty() {
+            return Err(BackendError::Validation(violations));
+        }
+        let body = patch_body(base, edited);
         if body.is_empty() {
             return Ok(base.clone());
         }
-        let email = edited.primary_email().unwrap_or_default().to_string();
         // Introzy has no conditional PATCH: compare `updatedAt` first so an
         // edit made elsewhere since loading is reported, not overwritten.
         let current = self.fetch_person(&base.id).await?;
-        if base.version.is_some()
-            && current.get("updatedAt").and_then(Value::as_str) != base.version.as_deref()
-        {
+        if base.version.is_some() && current.updated_at != base.version {
             return Err(BackendError::Conflict {
                 message:
                     "the person changed on the server since it was loaded; reload and edit again"
@@ -924,29 +652,33 @@ impl Backend for IntrozyBackend {
                 existing: Some(base.id.clone()),
             });
         }
+        let body = serde_json::to_value(&body)
+            .map_err(|e| BackendError::Malformed(format!("could not encode the edit: {e}")))?;
         // Setting fields to absolute values is safe to repeat.
-        let spec =
-            RequestSpec::patch(person_path(&base.id), Value::Object(body), JSON).idempotent(true);
-        let data = match self.call(spec).await {
-            Ok(d) => d,
+        let spec = RequestSpec::patch(person_path(&base.id), body, JSON).idempotent(true);
+        match self.call(spec).await {
+            Ok(_) => {}
+            // On an update, 409 means the new email belongs to someone else:
+            // a refusal of this edit, not a change made elsewhere.
             Err(BackendError::Conflict { message, .. }) => {
-                return Err(self.duplicate(&email, message).await);
+                return Err(BackendError::Validation(vec![Violation::new(
+                    "emails", message,
+                )]));
             }
             Err(e) => return Err(e),
-        };
-        // The documented PATCH reply may be partial; re-read then.
-        if data.get("updatedAt").is_none() || data.get("createdAt").is_none() {
-            return self.get_person(&base.id).await;
         }
-        person_from_wire(&data)
+        // The documented reply is partial (no `updatedAt`): read it back.
+        self.get_person(&base.id).await
     }
 
     async fn set_archived(&self, _id: &str, _archived: bool) -> Result<Person> {
-        Err(unsupported("archive people"))
+        Err(unsupported(
+            "cannot archive people (its API has no archive)",
+        ))
     }
 
     async fn delete_person(&self, _id: &str) -> Result<()> {
-        Err(unsupported("delete people"))
+        Err(unsupported("cannot delete people (its API has no delete)"))
     }
 
     async fn list_notes(&self, person_id: &str) -> Result<Vec<Note>> {
@@ -960,25 +692,19 @@ impl Backend for IntrozyBackend {
                         .query("offset", offset.to_string()),
                 )
                 .await?;
-            let list = data
-                .get("notes")
-                .and_then(Value::as_array)
-                .or_else(|| data.as_array())
-                .ok_or_else(|| BackendError::Malformed("the reply has no notes list".into()))?;
-            for v in list {
-                match self.parse_note(v, person_id) {
+            let page: NotesPage = serde_json::from_value(data)
+                .map_err(|e| BackendError::Malformed(format!("the notes list: {e}")))?;
+            let served = page.notes.len();
+            for v in &page.notes {
+                match note_from_wire(v, person_id) {
                     Ok(n) => out.push(n),
                     Err(e) => tracing::warn!("introzy: skipping a note: {e}"),
                 }
             }
-            let more = data
-                .get("hasMore")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            if !more || list.is_empty() {
+            if !page.has_more.unwrap_or(false) || served == 0 {
                 return Ok(out);
             }
-            offset += list.len();
+            offset += served;
         }
     }
 
@@ -993,33 +719,19 @@ impl Backend for IntrozyBackend {
                 json!({"content": content}),
             ))
             .await?;
-        self.parse_note(&data, person_id)
+        note_from_wire(&data, person_id)
     }
 
-    async fn update_note(&self, person_id: &str, note: &Note) -> Result<Note> {
-        let text = note_content(note);
-        if text.trim().is_empty() {
-            return Err(empty_note());
-        }
-        let raw = self.raw_note(person_id, &note.id).await?;
-        let content = relink_mentions(&raw, &text);
-        let spec = RequestSpec::patch(
-            note_path(person_id, &note.id),
-            json!({"content": content}),
-            JSON,
-        )
-        .idempotent(true);
-        let data = self.call(spec).await?;
-        self.parse_note(&data, person_id)
+    async fn update_note(&self, _person_id: &str, _note: &Note) -> Result<Note> {
+        Err(unsupported(
+            "notes cannot be edited once saved (its API only lists and adds notes)",
+        ))
     }
 
-    async fn delete_note(&self, person_id: &str, note_id: &NoteId) -> Result<()> {
-        self.call(RequestSpec::delete(note_path(person_id, note_id)))
-            .await?;
-        if let Ok(mut cache) = self.raw_notes.lock() {
-            cache.remove(note_id);
-        }
-        Ok(())
+    async fn delete_note(&self, _person_id: &str, _note_id: &NoteId) -> Result<()> {
+        Err(unsupported(
+            "notes cannot be deleted (its API only lists and adds notes)",
+        ))
     }
 
     async fn set_note_flag(
@@ -1028,7 +740,7 @@ impl Backend for IntrozyBackend {
         _note_id: &NoteId,
         _flagged: bool,
     ) -> Result<Note> {
-        Err(unsupported("flag notes"))
+        Err(unsupported("notes cannot be flagged"))
     }
 
     /// Start the server's job, then poll the person until `updatedAt` moves
@@ -1038,7 +750,13 @@ impl Backend for IntrozyBackend {
         let before = self.fetch_person(&person.id).await?;
         let path = format!("{}/enrich", person_path(&person.id));
         match self.call(RequestSpec::post(path, json!({}))).await {
-            Ok(_) => {}
+            Ok(data) => {
+                let job: Option<EnrichJob> = serde_json::from_value(data).ok();
+                tracing::debug!(
+                    "introzy: enrichment job {:?} started",
+                    job.and_then(|j| j.job_id)
+                );
+            }
             Err(BackendError::Validation(v)) => {
                 return Err(BackendError::Validation(
                     v.into_iter()
@@ -1056,7 +774,7 @@ impl Backend for IntrozyBackend {
             Err(e) => return Err(e),
         }
         let after = self.wait_for_change(&person.id, &before).await?;
-        let (old, new) = (person_from_wire(&before)?, person_from_wire(&after)?);
+        let (old, new) = (before.into_person(), after.into_person());
         Ok(EnrichOutcome::Changed {
             changed: changed_fields(&old, &new),
             person: new,
@@ -1078,7 +796,7 @@ pub fn encode_segment(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod wire_tests {
+mod tests {
     use super::*;
 
     fn sample() -> Value {
@@ -1106,6 +824,7 @@ mod wire_tests {
         assert_eq!(p.emails, ["john@acme.com"]);
         assert_eq!(p.phones[0].number, "+1 555-123-4567");
         assert_eq!(p.address.street, "123 Main St, San Francisco, CA 94102");
+        assert_eq!(p.address.city, "");
         assert_eq!(p.company, "Acme Inc");
         assert_eq!(p.custom_fields["cf_department"], "Engineering");
         assert_eq!(p.version.as_deref(), Some("2024-01-15T10:30:00.000Z"));
@@ -1116,12 +835,6 @@ mod wire_tests {
     }
 
     #[test]
-    fn person_without_id_is_malformed() {
-        let err = person_from_wire(&json!({"firstName": "x"})).unwrap_err();
-        assert!(matches!(err, BackendError::Malformed(_)));
-    }
-
-    #[test]
     fn patch_sends_only_changed_fields_and_custom_keys() {
         let base = person_from_wire(&sample()).unwrap();
         let mut edited = base.clone();
@@ -1129,20 +842,56 @@ mod wire_tests {
         edited
             .custom_fields
             .insert("cf_lead_source".into(), json!("web"));
-        let body = patch_body(&base, &edited).unwrap();
+        edited.custom_fields.remove("cf_department");
+        // A changed server field is never written back.
+        edited.extra.insert("latitude".into(), json!(0));
         assert_eq!(
-            Value::Object(body),
-            json!({"firstName": "Jane", "customFields": {"cf_lead_source": "web"}})
+            serde_json::to_value(patch_body(&base, &edited)).unwrap(),
+            json!({"firstName": "Jane",
+                   "customFields": {"cf_lead_source": "web", "cf_department": null}})
         );
     }
 
     #[test]
-    fn patch_refuses_fields_introzy_cannot_store() {
+    fn the_address_line_is_sent_as_it_is_and_parts_are_refused() {
         let base = person_from_wire(&sample()).unwrap();
         let mut edited = base.clone();
+        PersonField::AddressLine.set(&mut edited, "Calle de Alcalá 269, 08006 Barcelona, ES");
+        assert_eq!(
+            serde_json::to_value(patch_body(&base, &edited)).unwrap(),
+            json!({"address": "Calle de Alcalá 269, 08006 Barcelona, ES"})
+        );
+        let mut parts = edited.clone();
+        PersonField::City.set(&mut parts, "Utrecht");
+        let err = refuse_unstored(Some(&edited), &parts).unwrap_err();
+        assert_eq!(
+            err,
+            BackendError::Unsupported(
+                "Introzy keeps the address as one line (edit the address); it has no separate city field"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn unstorable_fields_are_refused_as_unsupported_in_words() {
+        let base = person_from_wire(&sample()).unwrap();
+        let mut edited = base.clone();
+        edited.honorific_prefix = "Dr.".into();
         edited.job_title = "CTO".into();
-        let v = patch_body(&base, &edited).unwrap_err();
-        assert_eq!(v[0].field, "jobTitle");
+        edited.linkedin = "https://www.linkedin.com/in/j".into();
+        let Err(BackendError::Unsupported(msg)) = refuse_unstored(Some(&base), &edited) else {
+            panic!("not refused")
+        };
+        assert_eq!(msg, "Introzy has no prefix, job title or LinkedIn field");
+        let mut two = base.clone();
+        two.emails.push("j@d.co".into());
+        assert!(matches!(
+            refuse_unstored(Some(&base), &two),
+            Err(BackendError::Unsupported(m)) if m.contains("one email")
+        ));
+        // Unchanged values are no edit.
+        assert!(refuse_unstored(Some(&base), &base).is_ok());
     }
 
     #[test]
@@ -1157,54 +906,30 @@ mod wire_tests {
     }
 
     #[test]
-    fn mentions_render_and_relink() {
-        let raw = "Met [@John Doe](person:u-1) and [@Ann](person:u-2) today";
-        assert_eq!(render_mentions(raw), "Met @John Doe and @Ann today");
-        let edited = "Met @John Doe and @Ann today, follow up Monday";
-        assert_eq!(
-            relink_mentions(raw, edited),
-            "Met [@John Doe](person:u-1) and [@Ann](person:u-2) today, follow up Monday"
-        );
-        // A deleted mention is dropped, the others keep their links.
-        assert_eq!(
-            relink_mentions(raw, "Only @Ann now"),
-            "Only [@Ann](person:u-2) now"
-        );
-    }
-
-    #[test]
-    fn malformed_mentions_are_left_alone() {
-        for s in ["[@](person:x)", "[@a](person:)", "[@a](person:x", "[@a]"] {
-            assert_eq!(render_mentions(s), s);
-        }
-    }
-
-    #[test]
-    fn custom_field_defs_sort_and_label() {
-        let defs = custom_fields_from_wire(&json!([
-            {"key": "cf_lead_source", "type": "select", "displayOrder": 2,
-             "settings": {"options": [{"value": "web", "label": "Website", "color": "#0f0"}]}},
-            {"key": "cf_department", "type": "text", "displayOrder": 1, "isRequired": true}
-        ]));
-        assert_eq!(defs[0].key, "cf_department");
-        assert!(defs[0].required);
-        assert_eq!(defs[1].label, "Lead source");
-        assert_eq!(defs[1].display(&json!("web")), "Website");
-        assert_eq!(defs[1].display(&json!("other")), "other");
-    }
-
-    #[test]
     fn changed_fields_names_model_custom_and_extra_keys() {
         let before = person_from_wire(&sample()).unwrap();
         let mut after = before.clone();
         after.version = Some("later".into());
         after
             .custom_fields
-            .insert("cf_seniority".into(), json!("senior"));
-        after.extra.insert("linkedinUrl".into(), json!("x"));
+            .insert("cf_job_title".into(), json!("CTO"));
+        after.extra.insert("latitude".into(), json!(1.5));
         assert_eq!(
             changed_fields(&before, &after),
-            ["customFields.cf_seniority", "extra.linkedinUrl"]
+            ["customFields.cf_job_title", "extra.latitude"]
         );
+    }
+
+    #[test]
+    fn notes_render_mentions() {
+        let n = note_from_wire(
+            &json!({"id": "n1", "content": "Ask [@Ann](person:u-2)", "createdByUserId": "user-1",
+                    "notePeople": [{"personId": "u-2"}], "noteCompanies": [],
+                    "createdAt": "2024-01-15T10:00:00.000Z", "updatedAt": "2024-01-15T10:00:00.000Z"}),
+            "p",
+        )
+        .unwrap();
+        assert_eq!(n.text, "Ask @Ann");
+        assert_eq!(n.author, "user-1");
     }
 }
