@@ -683,7 +683,7 @@ fn sync_status_reads_like_a_person_would_say_it() {
     );
     assert_eq!(s.sync.describe(), "synced 4 min ago");
     let report = rolo::client::SyncReport {
-        error: Some("network: connection refused".into()),
+        error: Some(BackendError::Network("connection refused".into())),
         ..Default::default()
     };
     handle(&mut s, Input::Msg(Msg::SyncDone(report)));

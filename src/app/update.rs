@@ -852,7 +852,7 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                     state.sync.last_sync = state.sync.now.or_else(|| Some(jiff::Timestamp::now()));
                 }
                 Some(e) => {
-                    state.sync.offline = Some(e.clone());
+                    state.sync.offline = Some(e.to_string());
                     state.error(format!(
                         "offline: {e} — showing the cache; edits are queued"
                     ));

@@ -4,8 +4,9 @@
 //! which of these it stores in its [`Capabilities`](super::Capabilities), so
 //! a field costs one entry here rather than one per place that shows it.
 
-use super::{Person, Phone};
+use super::{Capabilities, CustomFieldDef, Person, Phone};
 use serde::Serialize;
+use serde_json::Value;
 
 /// A field of [`Person`] as users name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -180,6 +181,144 @@ impl PersonField {
     pub fn is_set(self, p: &Person) -> bool {
         !self.get(p).trim().is_empty()
     }
+
+    /// The label as it reads inside a sentence: "job title", but "LinkedIn".
+    pub fn label_in_sentence(self) -> String {
+        let label = self.label();
+        // A name with capitals inside ("LinkedIn") keeps its spelling.
+        if label.chars().skip(1).any(char::is_uppercase) {
+            return label.to_string();
+        }
+        let mut chars = label.chars();
+        chars
+            .next()
+            .map(|first| first.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
+    /// A part of the structured address.
+    pub fn is_address_part(self) -> bool {
+        matches!(self, Street | PostalCode | City | Region | Country)
+    }
+}
+
+/// How users name a backend in messages ("Introzy", not "introzy").
+pub fn backend_label(kind: &str) -> &str {
+    match kind {
+        "rogerroger" => "RogerRoger",
+        "introzy" => "Introzy",
+        "rhythm" => "Rhythm",
+        "local" => "The local workspace",
+        other => other,
+    }
+}
+
+/// The fields an edit from `base` to `edited` changes that the backend
+/// `caps` describes does not store: what rolo must refuse before anything
+/// is queued. The one-line address and its parts are two views of one
+/// address, so a change is fine when the backend stores either view.
+pub fn unstored_changes(caps: &Capabilities, base: &Person, edited: &Person) -> Vec<PersonField> {
+    let stores_parts = PersonField::all().any(|f| f.is_address_part() && caps.stores(f));
+    PersonField::all()
+        .filter(|f| f.get(base) != f.get(edited))
+        .filter(|&f| {
+            !(caps.stores(f)
+                || (f.is_address_part() && caps.stores(AddressLine))
+                || (f == AddressLine && stores_parts))
+        })
+        .collect()
+}
+
+/// Check the text a user typed for a custom field against its definition
+/// and turn it into the JSON value to store: a number for `number`, a
+/// boolean for `boolean`, an option's value for `select` (typed as its
+/// value or its label), a list for `multiselect`; dates, URLs, emails and
+/// phones are checked and kept as text. Empty text is `Value::Null` (no
+/// value), or an error when the field is required. Types rolo does not know
+/// are plain text.
+pub fn validate_custom(def: &CustomFieldDef, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return if def.required {
+            Err(format!("{} is required", def.label))
+        } else {
+            Ok(Value::Null)
+        };
+    }
+    let kind = def.kind.to_ascii_lowercase().replace(['-', ' '], "_");
+    match kind.as_str() {
+        "number" | "decimal" | "float" | "currency" | "percent" => {
+            if let Ok(i) = t.parse::<i64>() {
+                return Ok(Value::from(i));
+            }
+            t.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or_else(|| format!("'{t}' is not a number"))
+        }
+        "integer" | "int" => t
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("'{t}' is not a whole number")),
+        "boolean" | "bool" | "checkbox" => match t.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "on" => Ok(Value::Bool(true)),
+            "false" | "no" | "n" | "0" | "off" => Ok(Value::Bool(false)),
+            _ => Err(format!("'{t}' is not yes or no")),
+        },
+        "date" => t
+            .parse::<jiff::civil::Date>()
+            .map(|d| Value::String(d.to_string()))
+            .map_err(|_| format!("'{t}' is not a date (YYYY-MM-DD)")),
+        "datetime" | "date_time" | "timestamp" => t
+            .parse::<jiff::Timestamp>()
+            .map(|_| Value::String(t.to_string()))
+            .map_err(|_| format!("'{t}' is not a date and time (2025-01-31T09:00:00Z)")),
+        "url" | "link" | "website" => match url::Url::parse(t) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+                Ok(Value::String(t.to_string()))
+            }
+            _ => Err(format!("'{t}' is not a web address (https://…)")),
+        },
+        "email" => match super::email_looks_valid(t) {
+            true => Ok(Value::String(t.to_string())),
+            false => Err(format!("'{t}' is not an email address")),
+        },
+        "phone" | "tel" | "telephone" => match super::phone_looks_valid(t) {
+            true => Ok(Value::String(t.to_string())),
+            false => Err(format!("'{t}' is not a phone number")),
+        },
+        "select" | "dropdown" | "radio" | "single_select" => {
+            option_value(def, t).map(Value::String)
+        }
+        "multiselect" | "multi_select" | "multiple_select" | "checkboxes" => split_list(t)
+            .iter()
+            .map(|item| option_value(def, item).map(Value::String))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        _ => Ok(Value::String(t.to_string())),
+    }
+}
+
+/// The value of the option `text` names (by value or label). A select
+/// without options accepts anything: the server has not said what it allows.
+fn option_value(def: &CustomFieldDef, text: &str) -> Result<String, String> {
+    if def.options.is_empty() {
+        return Ok(text.to_string());
+    }
+    def.options
+        .iter()
+        .find(|o| o.value == text)
+        .or_else(|| {
+            def.options
+                .iter()
+                .find(|o| o.label.eq_ignore_ascii_case(text) || o.value.eq_ignore_ascii_case(text))
+        })
+        .map(|o| o.value.clone())
+        .ok_or_else(|| {
+            let names: Vec<&str> = def.options.iter().map(|o| o.label.as_str()).collect();
+            format!("'{text}' is not one of: {}", names.join(", "))
+        })
 }
 
 /// Split a comma-separated list, dropping empty items.
@@ -299,6 +438,82 @@ mod tests {
         assert_eq!(PersonField::from_name("JOBTITLE"), Some(JobTitle));
         assert_eq!(PersonField::from_name("address"), Some(AddressLine));
         assert_eq!(PersonField::from_name("nonsense"), None);
+    }
+
+    fn def(kind: &str, required: bool) -> CustomFieldDef {
+        CustomFieldDef {
+            key: "cf".into(),
+            label: "Lead source".into(),
+            kind: kind.into(),
+            filterable: false,
+            sortable: false,
+            required,
+            options: ["web", "conf"]
+                .iter()
+                .map(|v| super::super::FieldOption {
+                    value: v.to_string(),
+                    label: format!("{}!", v.to_uppercase()),
+                    color: None,
+                })
+                .collect(),
+            display_order: 0,
+        }
+    }
+
+    #[test]
+    fn custom_values_are_checked_and_typed_by_their_definition() {
+        use serde_json::json;
+        let ok = |kind: &str, text: &str| validate_custom(&def(kind, false), text).unwrap();
+        let bad = |kind: &str, text: &str| validate_custom(&def(kind, false), text).unwrap_err();
+        assert_eq!(ok("number", "40"), json!(40));
+        assert_eq!(ok("number", "2.5"), json!(2.5));
+        assert!(bad("number", "forty").contains("not a number"));
+        assert!(bad("integer", "2.5").contains("whole number"));
+        assert_eq!(ok("date", "2025-01-31"), json!("2025-01-31"));
+        assert!(bad("date", "31/01/2025").contains("YYYY-MM-DD"));
+        assert_eq!(
+            ok("url", "https://example.com/x"),
+            json!("https://example.com/x")
+        );
+        assert!(bad("url", "javascript:alert(1)").contains("web address"));
+        assert!(bad("url", "example.com").contains("web address"));
+        assert!(bad("email", "nope").contains("email"));
+        assert!(bad("phone", "call me").contains("phone"));
+        assert_eq!(ok("boolean", "yes"), json!(true));
+        assert_eq!(ok("select", "conf"), json!("conf"));
+        assert_eq!(
+            ok("select", "web!"),
+            json!("web"),
+            "an option's label names it"
+        );
+        assert!(bad("select", "radio").contains("WEB!, CONF!"));
+        assert_eq!(ok("multiselect", "web, CONF!"), json!(["web", "conf"]));
+        assert_eq!(ok("text", "anything"), json!("anything"));
+        assert_eq!(ok("number", " "), Value::Null);
+        assert!(
+            validate_custom(&def("text", true), "")
+                .unwrap_err()
+                .contains("required")
+        );
+    }
+
+    #[test]
+    fn unstored_changes_are_found_and_address_views_are_one() {
+        let caps = Capabilities {
+            fields: &[GivenName, FamilyName, AddressLine],
+            ..Capabilities::all_local()
+        };
+        let base = Person::default();
+        let mut edited = base.clone();
+        edited.job_title = "CTO".into();
+        edited.address.city = "Utrecht".into();
+        assert_eq!(unstored_changes(&caps, &base, &edited), [JobTitle]);
+        let parts = Capabilities::all_local();
+        let mut line = base.clone();
+        AddressLine.set(&mut line, "Calle 1, Madrid");
+        assert!(unstored_changes(&parts, &base, &line).is_empty());
+        assert_eq!(JobTitle.label_in_sentence(), "job title");
+        assert_eq!(Linkedin.label_in_sentence(), "LinkedIn");
     }
 
     #[test]
