@@ -506,12 +506,110 @@ fn unavailable_actions_say_why() {
     s.caps.delete = false;
     s.workspace.backend = "rogerroger".into();
     assert!(press(&mut s, "E").is_empty());
-    assert_eq!(s.status.message, "rogerroger offers no enrichment");
+    assert_eq!(s.status.message, "RogerRoger offers no enrichment");
     assert!(press(&mut s, "D").is_empty());
     assert!(s.status.message.contains("does not support deleting"));
     press(&mut s, "tab");
     assert!(press(&mut s, "f").is_empty());
     assert!(s.status.message.contains("cannot flag"));
+}
+
+#[test]
+fn the_introzy_form_saves_without_a_family_name_and_types_custom_fields() {
+    use rolo::model::{CustomFieldDef, FieldOption};
+    let mut ana = person("p-9", "Ana", "", "", "ana@example.es");
+    ana.custom_fields
+        .insert("cf_seats".into(), serde_json::json!(3));
+    let people = vec![ana];
+    let mut s = state_with(&people, (100, 30));
+    s.caps = rolo::backend::introzy::capabilities();
+    s.workspace.backend = "introzy".into();
+    let def = |key: &str, kind: &str, options: Vec<FieldOption>| CustomFieldDef {
+        key: key.into(),
+        label: key.into(),
+        kind: kind.into(),
+        filterable: false,
+        sortable: false,
+        required: false,
+        options,
+        display_order: 0,
+    };
+    let web = FieldOption {
+        value: "web".into(),
+        label: "Website".into(),
+        color: None,
+    };
+    handle(
+        &mut s,
+        Input::Msg(Msg::FieldDefs(vec![
+            def("cf_source", "select", vec![web]),
+            def("cf_seats", "number", vec![]),
+        ])),
+    );
+    let e = vec![Effect::LoadDetail {
+        request: s.detail.request,
+        id: "p-9".into(),
+    }];
+    load_detail(&mut s, &e, &people);
+    press(&mut s, "e");
+    // Given, family, emails, phones, company, address, then the custom fields.
+    press(&mut s, "tab tab tab tab tab tab");
+    type_text(&mut s, "w"); // a choice: the letter picks "Website"
+    press(&mut s, "tab ctrl-u");
+    type_text(&mut s, "many");
+    assert!(press(&mut s, "ctrl-s").is_empty(), "not a number: refused");
+    let Some(Overlay::PersonForm(form)) = s.overlays.last() else {
+        panic!()
+    };
+    assert_eq!(
+        form.errors_for("customFields.cf_seats")[0].message,
+        "'many' is not a number"
+    );
+    press(&mut s, "ctrl-u");
+    type_text(&mut s, "12");
+    let e = press(&mut s, "ctrl-s");
+    let [Effect::SavePerson { edited, .. }] = &e[..] else {
+        panic!(
+            "no family name is needed on Introzy: {e:?} {}",
+            s.status.message
+        )
+    };
+    assert_eq!(edited.custom_fields["cf_source"], "web");
+    assert_eq!(edited.custom_fields["cf_seats"], 12);
+    assert_eq!(edited.family_name, "");
+}
+
+#[test]
+fn note_edits_and_deletes_follow_the_backend() {
+    // Introzy: notes are added and deleted, never changed.
+    let (mut s, _) = at_nunez();
+    s.caps.note_edit = false;
+    s.workspace.backend = "introzy".into();
+    press(&mut s, "tab");
+    assert!(press(&mut s, "o").is_empty());
+    assert!(
+        s.overlays.is_empty(),
+        "no editor on a note Introzy cannot change"
+    );
+    assert_eq!(
+        s.status.message,
+        "Introzy cannot change a note once it is saved"
+    );
+    press(&mut s, "d");
+    assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))));
+    // RogerRoger: notes are changed, never deleted; refused when asked.
+    let (mut s, _) = at_nunez();
+    s.caps.note_delete = false;
+    s.workspace.backend = "rogerroger".into();
+    press(&mut s, "tab");
+    assert!(press(&mut s, "d").is_empty());
+    assert!(
+        s.overlays.is_empty(),
+        "no question about a delete that cannot happen"
+    );
+    assert_eq!(s.status.message, "RogerRoger cannot delete notes");
+    press(&mut s, "o");
+    assert!(matches!(s.overlays.last(), Some(Overlay::NoteEditor(_))));
 }
 
 #[test]

@@ -10,7 +10,8 @@ use super::state::{
 };
 use crate::backend::{BackendError, EnrichOutcome};
 use crate::enrich::apply_proposal;
-use crate::model::{Person, validate_person};
+use crate::model::field::{backend_label, unstored_changes};
+use crate::model::{Capabilities, Person, Violation};
 use crate::store::PersonSummary;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -95,7 +96,7 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
         KeyMode::Form => {
             if let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() {
                 let focused = form.focused;
-                form.fields[focused].input.handle_key(key);
+                form_key(&mut form.fields[focused], key);
             }
             Vec::new()
         }
@@ -115,6 +116,29 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// A key typed in a form field. A choice (a select with options) is not
+/// typed into: arrows and space move between options, a letter picks the
+/// next option starting with it, Backspace or Delete clears it.
+fn form_key(field: &mut super::state::FormField, key: &KeyEvent) {
+    if field.options().is_none() {
+        field.input.handle_key(key);
+        return;
+    }
+    match key.code {
+        KeyCode::Left => {
+            field.cycle(-1);
+        }
+        KeyCode::Right | KeyCode::Char(' ') => {
+            field.cycle(1);
+        }
+        KeyCode::Backspace | KeyCode::Delete => field.input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            field.choose_by_letter(c);
+        }
+        _ => {}
     }
 }
 
@@ -141,8 +165,19 @@ fn paste(state: &mut State, text: &str) {
             }
         },
         Some(Overlay::PersonForm(form)) => {
-            let focused = form.focused;
-            form.fields[focused].input.insert_str(text);
+            let field = &mut form.fields[form.focused];
+            // A choice takes a pasted option name, nothing else.
+            let picked = field.options().and_then(|options| {
+                options
+                    .iter()
+                    .find(|o| o.label.eq_ignore_ascii_case(text.trim()) || o.value == text.trim())
+                    .map(|o| o.label.clone())
+            });
+            match (field.options().is_some(), picked) {
+                (true, Some(label)) => field.input = super::input::LineInput::new(label),
+                (true, None) => {}
+                (false, _) => field.input.insert_str(text),
+            }
         }
         None if state.searching => {
             state.search_input.insert_str(text);
@@ -361,6 +396,8 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
             .push(Overlay::PersonForm(Box::new(PersonForm::new(
                 FormKind::Create,
                 Person::default(),
+                &state.caps,
+                &state.field_defs,
             ))));
         return Vec::new();
     }
@@ -430,6 +467,8 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
                         .push(Overlay::PersonForm(Box::new(PersonForm::new(
                             FormKind::Edit,
                             person,
+                            &state.caps,
+                            &state.field_defs,
                         ))));
                     Vec::new()
                 }
@@ -613,7 +652,12 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let edited = form.to_person();
-            form.errors = validate_person(&edited, &state.caps);
+            form.errors = form.problems(&state.caps);
+            if let Some(reason) =
+                unstored_refusal(&state.caps, &state.workspace.backend, &form.base, &edited)
+            {
+                form.errors.push(Violation::new("rolo", reason));
+            }
             if !form.errors.is_empty() {
                 let count = form.errors.len();
                 state.error(format!("{count} problem(s) — fix the fields marked in red"));
@@ -637,6 +681,22 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// rolo's own refusal of an edit to a field the backend does not store:
+/// said when the user asks, never queued to be refused later.
+fn unstored_refusal(
+    caps: &Capabilities,
+    backend: &str,
+    base: &Person,
+    edited: &Person,
+) -> Option<String> {
+    let field = *unstored_changes(caps, base, edited).first()?;
+    Some(format!(
+        "{} has no {} field",
+        backend_label(backend),
+        field.label_in_sentence()
+    ))
 }
 
 fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
@@ -713,6 +773,12 @@ fn update_review(state: &mut State, action: Action) -> Vec<Effect> {
             }
             for p in &accepted {
                 apply_proposal(&mut edited, p);
+            }
+            if let Some(reason) =
+                unstored_refusal(&state.caps, &state.workspace.backend, &base, &edited)
+            {
+                state.error(format!("not saved: {reason}"));
+                return Vec::new();
             }
             state.busy(format!("saving {} accepted change(s)…", accepted.len()));
             return vec![Effect::SavePerson {
