@@ -382,6 +382,18 @@ impl NoteEditor {
         editor
     }
 
+    /// A new note for a person known only by id and name (the list's
+    /// summary): the editor opens at once, before the full record loads.
+    pub fn for_person(person_id: &str, person_name: &str, has_title: bool) -> NoteEditor {
+        let person = Person {
+            id: person_id.to_string(),
+            ..Default::default()
+        };
+        let mut editor = NoteEditor::new(&person, None, has_title);
+        editor.person_name = person_name.to_string();
+        editor
+    }
+
     pub fn from_draft(draft: &Draft, base: Option<Note>, has_title: bool) -> NoteEditor {
         let person = Person {
             id: draft.person_id.clone(),
@@ -510,6 +522,47 @@ pub struct ConflictReview {
     pub selected: usize,
 }
 
+/// A key or a paste typed while an overlay was on its way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedAhead {
+    Key(crossterm::event::KeyEvent),
+    Paste(String),
+}
+
+/// What an awaited overlay waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwaitStage {
+    /// The person's record (and notes) to arrive.
+    Detail,
+    /// Enrichment proposals to review.
+    Enrich,
+}
+
+/// An overlay the user asked for before what it needs had arrived (the
+/// person form before the record, the review before the proposals). Keys
+/// typed meanwhile are meant for it: they are kept here and delivered once
+/// it opens, never run as commands of the pane underneath (fzf, helix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Awaiting {
+    pub action: super::action::Action,
+    pub person_id: String,
+    pub person_name: String,
+    pub stage: AwaitStage,
+    pub typed: Vec<TypedAhead>,
+}
+
+impl Awaiting {
+    /// What the kept keys are for, for the status line.
+    pub fn target(&self) -> &'static str {
+        use super::action::Action;
+        match self.action {
+            Action::EditPerson => "the form",
+            Action::Enrich => "the review",
+            _ => "the editor",
+        }
+    }
+}
+
 /// How fresh the cache of a remote profile is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncView {
@@ -601,6 +654,8 @@ pub struct State {
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
+    /// An overlay on its way, with the keys typed for it meanwhile.
+    pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
     pub quitting: bool,
@@ -630,6 +685,7 @@ impl State {
             server_search: 0,
             field_defs: Vec::new(),
             pending_keys: Vec::new(),
+            awaiting: None,
             size: (100, 30),
             quitting: false,
             next_request: 1,
