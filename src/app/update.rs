@@ -28,10 +28,18 @@ pub enum Input {
 
 pub fn handle(state: &mut State, input: Input) -> Vec<Effect> {
     match input {
-        Input::Key(key) if state.awaiting.is_some() => type_ahead(state, key),
+        // An overlay already open (a question that popped up meanwhile)
+        // still gets its keys; only keys for the pane underneath wait.
+        Input::Key(key) if state.awaiting.is_some() && state.overlays.is_empty() => {
+            type_ahead(state, key)
+        }
         Input::Key(key) => handle_key(state, key),
         Input::Paste(text) => {
-            if let Some(awaiting) = state.awaiting.as_mut() {
+            if let Some(awaiting) = state
+                .awaiting
+                .as_mut()
+                .filter(|_| state.overlays.is_empty())
+            {
                 awaiting.typed.push(TypedAhead::Paste(text));
                 return Vec::new();
             }
