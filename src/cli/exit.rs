@@ -187,6 +187,32 @@ mod tests {
         assert_eq!(codes.len(), n, "two outcomes share a code");
     }
 
+    /// Real SQLite failures, not hand-made errors: a full database and a
+    /// damaged file each get their own code, neither the network's 5.
+    #[test]
+    fn a_full_disk_and_a_damaged_cache_are_told_apart() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (b BLOB); PRAGMA max_page_count = 3;")
+            .unwrap();
+        let full = conn
+            .execute("INSERT INTO t VALUES (zeroblob(1000000))", [])
+            .unwrap_err();
+        assert_eq!(
+            full.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DiskFull)
+        );
+        let full = StoreError::Sql(full);
+        assert_eq!(for_store(&full), Exit::Io, "{full}");
+        assert_eq!(for_backend(&BackendError::from(full)).code(), 74);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        std::fs::write(&path, vec![0x5a_u8; 8192]).unwrap();
+        let damaged = crate::store::Store::open(&path).unwrap_err();
+        assert_eq!(for_store(&damaged), Exit::Damaged, "{damaged}");
+        assert_eq!(for_backend(&BackendError::from(damaged)).code(), 65);
+    }
+
     #[test]
     fn errors_map_to_their_outcome() {
         let cases = [
