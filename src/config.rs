@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Name of the profile used when the config names none.
 pub const DEMO_PROFILE: &str = "demo";
@@ -28,16 +29,6 @@ pub enum ConfigError {
     NoHome,
     #[error("secret for profile '{profile}': {message}")]
     Secret { profile: String, message: String },
-}
-
-impl ConfigError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            ConfigError::UnknownProfile(..) => 2,
-            ConfigError::Secret { .. } => 6,
-            _ => 78, // EX_CONFIG
-        }
-    }
 }
 
 /// Which kind of backend a profile talks to.
@@ -88,9 +79,29 @@ pub struct Profile {
     pub audience: Option<String>,
     /// Requests per minute the server allows (RogerRoger: 20).
     pub rate_limit_per_minute: Option<u32>,
+    /// Seconds to wait for a connection (default 5).
+    pub connect_timeout_secs: Option<f64>,
+    /// Seconds to wait for a whole request, reply included (default 20).
+    pub request_timeout_secs: Option<f64>,
 }
 
+/// How long `api_key_cmd` / `client_secret_cmd` may run before rolo stops
+/// it: long enough to unlock a password store, short enough that a command
+/// that hangs does not block rolo.
+pub const SECRET_CMD_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Profile {
+    /// `connect_timeout_secs` and `request_timeout_secs`, where given.
+    pub fn apply_timeouts(&self, http: &mut crate::backend::http::HttpConfig) {
+        let secs = |s: f64| Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero());
+        if let Some(d) = self.connect_timeout_secs.and_then(secs) {
+            http.connect_timeout = d;
+        }
+        if let Some(d) = self.request_timeout_secs.and_then(secs) {
+            http.request_timeout = d;
+        }
+    }
+
     fn holds_inline_secret(&self) -> bool {
         self.api_key.is_some() || self.client_secret.is_some()
     }
@@ -132,26 +143,86 @@ fn resolve_secret(
         };
     }
     if let Some(cmd) = cmd {
-        // Run through the shell so `pass show x` works; the secret travels on
-        // the pipe, never in our arguments.
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| err(format!("cannot run api_key_cmd: {e}")))?;
-        if !out.status.success() {
-            return Err(err(format!("api_key_cmd exited with {}", out.status)));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let first = text.lines().next().unwrap_or("").trim().to_string();
-        if first.is_empty() {
-            return Err(err("api_key_cmd printed nothing".into()));
-        }
-        return Ok(Some(SecretString::from(first)));
+        return run_secret_cmd(cmd, SECRET_CMD_TIMEOUT)
+            .map(Some)
+            .map_err(err);
     }
     Ok(inline.map(|s| SecretString::from(s.to_string())))
+}
+
+/// Run a secret command and take the first line it prints; stop it after
+/// `bound`. It runs through the shell so `pass show x` works; the secret
+/// travels on the pipe, never in anyone's arguments. Its stderr stays the
+/// terminal's, for messages. It gets no input: agents that prompt on their
+/// own (gpg-agent's pinentry) work, a prompt read from the terminal does not.
+fn run_secret_cmd(cmd: &str, bound: Duration) -> Result<SecretString, String> {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        // Its own process group, so stopping it stops what the shell
+        // started too (`sleep` in `sh -c "sleep 100"`), not just the shell.
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot run the secret command: {e}"))?;
+    // Read on a thread: a command that writes a lot must not block on a
+    // full pipe while we wait for it to exit. It returns its first line.
+    let mut stdout = child.stdout.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.take(64 * 1024).read_to_end(&mut text);
+        }
+        let _ = tx.send(text);
+    });
+    let deadline = std::time::Instant::now() + bound;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) => {
+                stop_group(&mut child);
+                return Err(format!(
+                    "the secret command gave no answer within {}s and was stopped",
+                    bound.as_secs_f64()
+                ));
+            }
+            Err(e) => return Err(format!("cannot wait for the secret command: {e}")),
+        }
+    };
+    if !status.success() {
+        return Err(format!("the secret command exited with {status}"));
+    }
+    // The command has exited; a grandchild it left behind may still hold
+    // the pipe, so this wait is bounded too.
+    let text = rx
+        .recv_timeout(Duration::from_secs(1))
+        .map_err(|_| "the secret command left its output open".to_string())?;
+    let text = String::from_utf8_lossy(&text);
+    let first = text.lines().next().unwrap_or("").trim().to_string();
+    if first.is_empty() {
+        return Err("the secret command printed nothing".into());
+    }
+    Ok(SecretString::from(first))
+}
+
+/// Kill the process group `child` leads, then reap the child.
+fn stop_group(child: &mut std::process::Child) {
+    if let Ok(pgid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) on the process group we created for this child;
+        // no memory is involved.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -351,6 +422,38 @@ mod tests {
         let key = p.api_key("x").unwrap().unwrap();
         assert_eq!(key.expose_secret(), "from-cmd");
         assert!(!format!("{key:?}").contains("from-cmd"));
+    }
+
+    #[test]
+    fn a_secret_command_that_hangs_is_stopped_after_its_bound() {
+        let started = std::time::Instant::now();
+        let err = run_secret_cmd("sleep 30", Duration::from_millis(300)).unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            err,
+            "the secret command gave no answer within 0.3s and was stopped"
+        );
+        let err = run_secret_cmd("exit 3", SECRET_CMD_TIMEOUT).unwrap_err();
+        assert!(err.contains("exited with"), "{err}");
+        let err = run_secret_cmd("true", SECRET_CMD_TIMEOUT).unwrap_err();
+        assert!(err.contains("printed nothing"), "{err}");
+    }
+
+    #[test]
+    fn timeouts_come_from_the_profile() {
+        let c = Config::parse(
+            "[profiles.slow]\nbackend = \"introzy\"\nconnect_timeout_secs = 2\nrequest_timeout_secs = 0.5\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        let mut http = crate::backend::http::HttpConfig::new("http://x");
+        c.profiles["slow"].apply_timeouts(&mut http);
+        assert_eq!(http.connect_timeout, Duration::from_secs(2));
+        assert_eq!(http.request_timeout, Duration::from_millis(500));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use rolo::app::state::State;
+use rolo::cli::{Exit, exit};
 use rolo::drafts::DraftStore;
 use rolo::workspace::{OpenOptions, open};
 use std::path::PathBuf;
@@ -54,8 +55,8 @@ fn main() -> ExitCode {
     let opened = match open(&opts) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("rolo: {e}");
-            return ExitCode::from(e.exit_code() as u8);
+            eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
+            return exit::for_open(&e).process();
         }
     };
     let _log = init_logging(&opened.dirs.state);
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("rolo: cannot start the async runtime: {e}");
-            return ExitCode::from(71);
+            return Exit::Os.process();
         }
     };
     if args.load_only {
@@ -82,13 +83,14 @@ fn main() -> ExitCode {
 async fn run_cli(client: rolo::client::Client, command: rolo::cli::Command) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match rolo::cli::run(&client, command, &mut out).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let mut err = std::io::stderr();
+    match rolo::cli::run(&client, command, &mut out, &mut err).await {
+        Ok(()) => Exit::Ok.process(),
         Err(e) => {
             if !e.message.is_empty() {
                 eprintln!("rolo: {}", rolo::sanitize::for_display(&e.message));
             }
-            ExitCode::from(e.code as u8)
+            e.exit.process()
         }
     }
 }
@@ -104,11 +106,11 @@ async fn load_only(client: rolo::client::Client) -> ExitCode {
                 view.all.len(),
                 started.elapsed().as_secs_f64() * 1000.0
             );
-            ExitCode::SUCCESS
+            Exit::Ok.process()
         }
         Err(e) => {
             eprintln!("rolo: {e}");
-            ExitCode::from(74)
+            Exit::Io.process()
         }
     }
 }
@@ -126,7 +128,7 @@ async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
         Ok(t) => t,
         Err(e) => {
             eprintln!("rolo: cannot use this terminal: {e}");
-            return ExitCode::from(74);
+            return Exit::Io.process();
         }
     };
     let result = rolo::app::event_loop::run(&mut terminal, state, opened.client, drafts).await;
@@ -134,11 +136,11 @@ async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "stopped");
-            ExitCode::SUCCESS
+            Exit::Ok.process()
         }
         Err(e) => {
             eprintln!("rolo: terminal error: {e}");
-            ExitCode::from(74)
+            Exit::Io.process()
         }
     }
 }

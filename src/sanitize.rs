@@ -1,7 +1,10 @@
 //! The one gate between outside text (servers, files, the database) and the
-//! terminal. Every widget passes such text through [`for_display`].
+//! terminal. Every widget passes such text through [`for_display`]; the
+//! CLI's tables and CSV through [`for_display`] and [`for_output`], and its
+//! JSON through [`write_json`], which escapes what the others replace.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 /// Longest text shown for one field; the rest is cut with an ellipsis.
 pub const MAX_FIELD_CHARS: usize = 2_000;
@@ -130,6 +133,98 @@ pub fn strip_controls(text: &str) -> String {
     clean_with_limit(text, false, usize::MAX)
 }
 
+/// Text for the CLI's CSV: cleaned like the TUI cleans it (escape sequences
+/// dropped, controls shown as symbols, bidi controls neutralised) but never
+/// cut, since scripts read every character. Line breaks are kept: CSV
+/// quotes them.
+pub fn for_output(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| c == '\n' || is_safe(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(clean_with_limit(text, false, usize::MAX))
+}
+
+/// Write `value` as pretty JSON in which every character a terminal would
+/// act on (C0 and C1 controls, DEL, bidi and zero-width controls, line and
+/// paragraph separators) is a `\uXXXX` escape: still valid JSON that parses
+/// back to the same text, nothing lost, nothing raw on the terminal.
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    writer: &mut dyn Write,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        writer,
+        EscapeUnsafe(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)
+}
+
+/// A [`serde_json::ser::Formatter`] that escapes what [`is_safe`] rejects and
+/// leaves the layout to the formatter it wraps. serde_json already escapes
+/// C0 controls, quotes and backslashes; the rest reach
+/// `write_string_fragment` raw, so that is where they are escaped.
+struct EscapeUnsafe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for EscapeUnsafe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_safe(c) {
+                continue;
+            }
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            // Every unsafe character is in the Basic Multilingual Plane, so
+            // one \uXXXX is the whole escape.
+            write!(writer, "\\u{:04x}", c as u32)?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 /// True when `text` holds nothing [`for_display`] would change. Tests use it
 /// to assert that rendered buffers are clean.
 pub fn is_clean(text: &str) -> bool {
@@ -168,6 +263,33 @@ mod tests {
         let shown = for_display(&huge);
         assert_eq!(shown.chars().count(), MAX_FIELD_CHARS + 1);
         assert!(shown.ends_with('…'));
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_loses_nothing() {
+        let hostile =
+            "a\x1b]52;c;Y3VybA==\x07b\u{9b}2J\u{202e}c\u{7f}\u{2066}d\u{200e}\u{61c}e\n\u{85}";
+        let mut out = Vec::new();
+        write_json(
+            &mut out,
+            &serde_json::json!({ "name": hostile, "list": [hostile] }),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(is_clean(&text.replace('\n', "")), "{text:?}");
+        assert!(text.contains("\\u202e") && text.contains("\\u009b") && text.contains("\\u007f"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], hostile);
+        assert_eq!(back["list"][0], hostile);
+        assert!(text.contains("\n  \"name\""), "still pretty: {text}");
+    }
+
+    #[test]
+    fn output_text_is_cleaned_but_never_cut() {
+        let long = format!("{}\x1b[2J\nend\u{202e}", "x".repeat(10_000));
+        let shown = for_output(&long);
+        assert_eq!(shown, format!("{}\nend\u{fffd}", "x".repeat(10_000)));
+        assert!(matches!(for_output("plain\ntext"), Cow::Borrowed(_)));
     }
 
     #[test]

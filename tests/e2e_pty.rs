@@ -6,6 +6,8 @@
 //!
 //! Every wait polls with a deadline; nothing sleeps for a fixed time.
 
+mod support;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use rolo::app::people::PeopleView;
 use rolo::model::PersonWithNotes;
@@ -103,6 +105,17 @@ struct Session {
 
 impl Session {
     fn start(home: &Home, cols: u16, rows: u16) -> Session {
+        Session::start_with(home, cols, rows, &[], &[])
+    }
+
+    /// `rolo ARGS` with extra environment variables.
+    fn start_with(
+        home: &Home,
+        cols: u16,
+        rows: u16,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -112,11 +125,15 @@ impl Session {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
+        cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         for (k, v) in home.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
             cmd.env(k, v);
         }
         cmd.cwd(home.path("home"));
@@ -553,4 +570,79 @@ fn unknown_action_in_config_names_file_line_and_key() {
         !home.demo_db().exists(),
         "nothing is created before the config is valid"
     );
+}
+
+/// Poll `pred` (outside the screen) until it holds.
+fn eventually(what: &str, pred: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !pred() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// Issue #8, point 7: on a slow server, `j l n` and then a note typed at
+/// once. The list has moved to Bob while his record is still on its way,
+/// and the pane still shows Ada's note "Lunch". Every key after `n` is note
+/// text: the `d` of "dad" must not ask to delete Ada's note, and the Enter
+/// after it must not say yes to that.
+#[test]
+fn a_note_typed_while_a_slow_server_loads_the_person_is_note_text() {
+    use support::fake_introzy::{API_KEY, FakeIntrozy};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = rt.block_on(FakeIntrozy::start());
+    let ada = fake.seed(serde_json::json!({
+        "firstName": "Ada", "lastName": "Aalders", "email": "ada@example.test"
+    }));
+    let bob = fake.seed(serde_json::json!({
+        "firstName": "Bob", "lastName": "Brouwer", "email": "bob@example.test"
+    }));
+    fake.seed_note(&ada, "Lunch");
+    let home = Home::new();
+    let config = home.config_file();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.iz]\nbackend = \"introzy\"\nbase_url = \"{}\"\napi_key_env = \"ROLO_TEST_IZ_KEY\"\n",
+            fake.base_url
+        ),
+    )
+    .unwrap();
+    let mut s = Session::start_with(
+        &home,
+        100,
+        30,
+        &["--profile", "iz"],
+        &[("ROLO_TEST_IZ_KEY", API_KEY)],
+    );
+    s.wait_until("Ada's note in the detail pane", |screen| {
+        screen.contains("Brouwer") && screen.contains("┌ Ada Aalders ") && screen.contains("Lunch")
+    });
+    // From now on every answer takes a second and a half.
+    fake.recorder.set_latency(Duration::from_millis(1500));
+    s.send("jln");
+    s.send("Dinner with dad\rand Bob");
+    s.wait_for("and Bob");
+    let screen = s.screen_text();
+    assert!(screen.contains("New note"), "the editor opened:\n{screen}");
+    assert!(!screen.contains("Delete"), "no delete question:\n{screen}");
+    s.send("\x13"); // Ctrl-S
+    s.wait_for("note saved");
+    eventually("Bob's note on the server", || {
+        fake.raw_notes(&bob)
+            .iter()
+            .any(|n| n["content"] == "Dinner with dad\nand Bob")
+    });
+    assert_eq!(fake.raw_notes(&ada).len(), 1, "Ada's note is still there");
+    assert_eq!(fake.raw_notes(&ada)[0]["content"], "Lunch");
+    s.send("q");
+    // Leaving the detail pane first may take a key on a one-pane layout.
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    drop(rt);
 }

@@ -383,10 +383,10 @@ fn introzy_notes_are_added_not_edited_or_deleted() {
     assert!(s.overlays.is_empty());
     assert_eq!(
         s.status.message,
-        "introzy cannot edit a note once it is saved"
+        "Introzy cannot change a note once it is saved"
     );
     assert!(press(&mut s, "d").is_empty());
-    assert_eq!(s.status.message, "introzy cannot delete notes");
+    assert_eq!(s.status.message, "Introzy cannot delete notes");
     press(&mut s, "n");
     assert!(
         matches!(s.overlays.last(), Some(Overlay::NoteEditor(ed)) if ed.base.is_none()),

@@ -411,7 +411,10 @@ async fn unstorable_edit_is_refused_in_rolos_words_without_a_request() {
         err,
         BackendError::Unsupported("Introzy has no prefix, job title or tags field".into())
     );
-    assert!(err.to_string().starts_with("not available: "));
+    assert!(
+        err.to_string().starts_with("rolo: "),
+        "reads as rolo's: {err}"
+    );
     assert_eq!(fake.recorder.request_count(), n);
 }
 

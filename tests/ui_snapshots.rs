@@ -230,7 +230,7 @@ fn help_marks_what_the_backend_cannot_do() {
     press(&mut s, "?");
     let text = format!("{}", render(&s).backend());
     assert!(
-        text.contains("↳ unavailable: rogerroger offers no enrichment"),
+        text.contains("↳ unavailable: RogerRoger offers no enrichment"),
         "{text}"
     );
 }
@@ -331,4 +331,62 @@ fn custom_field_definitions_give_labels_and_option_names() {
         text.contains("tier         gold"),
         "undefined keys still shown: {text}"
     );
+}
+
+/// Introzy's definitions as its fake serves them: a select and a text field.
+fn introzy_defs() -> Vec<rolo::model::CustomFieldDef> {
+    rolo::backend::introzy::custom_fields_from_wire(&serde_json::json!([
+        {"key": "cf_lead_source", "label": "Lead source", "type": "select", "displayOrder": 2,
+         "settings": {"options": [
+             {"value": "conference", "label": "Conference", "color": "#ff0000"},
+             {"value": "web", "label": "Website", "color": "#00ff00"}]}},
+        {"key": "cf_department", "label": "Department", "type": "text", "displayOrder": 1,
+         "isRequired": true, "settings": {}},
+    ]))
+}
+
+#[test]
+fn introzy_person_form_offers_what_introzy_stores() {
+    let mut ana = person("p-9", "Ana", "", "Acme", "ana@example.es");
+    ana.address.street = "Calle de Alcalá 269, 08006 Barcelona, ES".into();
+    ana.custom_fields
+        .insert("cf_lead_source".into(), serde_json::json!("web"));
+    let people = vec![ana];
+    let mut s = state_with(&people, (100, 30));
+    s.caps = rolo::backend::introzy::capabilities();
+    s.workspace.backend = "introzy".into();
+    s.workspace.is_demo = false;
+    handle(&mut s, Input::Msg(Msg::FieldDefs(introzy_defs())));
+    let e = vec![rolo::app::effect::Effect::LoadDetail {
+        request: s.detail.request,
+        id: "p-9".into(),
+    }];
+    load_detail(&mut s, &e, &people);
+    press(&mut s, "e");
+    // Down to the lead source: a choice, moved with the arrows.
+    press(&mut s, "tab tab tab tab tab tab tab right");
+    let text = format!("{}", render(&s).backend());
+    for absent in [
+        "Prefix",
+        "Middle name",
+        "Job title",
+        "LinkedIn",
+        "Tags",
+        "Postal code",
+        "City",
+    ] {
+        assert!(
+            !text.contains(absent),
+            "{absent} is not an Introzy field:\n{text}"
+        );
+    }
+    assert!(text.contains("Given name*"), "{text}");
+    assert!(text.contains("Emails*"), "{text}");
+    assert!(
+        text.contains("Department*"),
+        "required by its definition: {text}"
+    );
+    assert!(!text.contains("Family name*"), "{text}");
+    assert!(text.contains("◂ Conference ▸"), "{text}");
+    insta::assert_snapshot!(render(&s).backend());
 }

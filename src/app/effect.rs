@@ -81,6 +81,14 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub enum Msg {
     PeopleLoaded(Result<Vec<PersonSummary>, String>),
+    /// The cached copy of a record, while the server is asked for a fresh
+    /// one (remote profiles): enough to open the form or editor at once.
+    DetailCached {
+        request: u64,
+        id: String,
+        person: Person,
+        notes: Vec<Note>,
+    },
     DetailLoaded {
         request: u64,
         id: String,

@@ -55,14 +55,30 @@ impl Runner {
                     async move { Msg::PeopleLoaded(c.load_summaries().await) },
                 )
             }
-            Effect::LoadDetail { request, id } => self.spawn(false, async move {
-                let result = c.load_detail(&id).await;
-                Msg::DetailLoaded {
-                    request,
-                    id,
-                    result,
-                }
-            }),
+            Effect::LoadDetail { request, id } => {
+                let tx = self.tx.clone();
+                self.spawn(false, async move {
+                    // The cache answers in milliseconds; the server may take
+                    // seconds (rate limits). Show, and let the user edit,
+                    // what is cached meanwhile.
+                    if c.is_remote()
+                        && let Some((person, notes)) = cached_detail(&c, &id).await
+                    {
+                        let _ = tx.send(Msg::DetailCached {
+                            request,
+                            id: id.clone(),
+                            person,
+                            notes,
+                        });
+                    }
+                    let result = c.load_detail(&id).await;
+                    Msg::DetailLoaded {
+                        request,
+                        id,
+                        result,
+                    }
+                })
+            }
             Effect::SavePerson { base, edited } => self.spawn(true, async move {
                 Msg::PersonSaved(c.save_person(base.as_ref(), &edited).await)
             }),
@@ -149,6 +165,20 @@ impl Runner {
         }
         true
     }
+}
+
+/// A person's cached record and notes (flagged first, newest first).
+async fn cached_detail(
+    client: &Client,
+    id: &str,
+) -> Option<(crate::model::Person, Vec<crate::model::Note>)> {
+    let key = id.to_string();
+    let (person, mut notes) = client
+        .with_store(move |s| Ok((s.get_person(&key)?, s.notes_for(&key)?)))
+        .await
+        .ok()?;
+    crate::model::sort_notes(&mut notes);
+    Some((person?, notes))
 }
 
 /// OSC 52 puts text on the clipboard of the terminal the user sits at,

@@ -171,6 +171,12 @@ fn save_accepted(state: &mut State, person: Person, items: &[ReviewItem]) -> Vec
     for i in &accepted {
         apply_proposal(&mut edited, &i.proposal);
     }
+    if let Some(reason) =
+        super::update::unstored_refusal(&state.caps, &state.workspace.backend, &person, &edited)
+    {
+        state.error(format!("not saved: {reason}"));
+        return Vec::new();
+    }
     state.busy(format!("saving {} accepted change(s)…", accepted.len()));
     vec![Effect::SavePerson {
         base: Some(person),

@@ -5,9 +5,13 @@ use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
 use super::people::PeopleView;
 use crate::backend::FieldProposal;
-use crate::model::{Capabilities, Note, Person, Phone, Violation};
+use crate::model::field::{PersonField, validate_custom};
+use crate::model::{
+    Capabilities, CustomFieldDef, FieldOption, Note, Person, Violation, validate_person,
+};
 use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Which pane has the keyboard when no overlay is open.
@@ -58,13 +62,115 @@ impl Default for StatusLine {
     }
 }
 
+/// What one line of the person form edits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormSlot {
+    /// A field of the catalogue, as its text.
+    Field(PersonField),
+    /// One custom field, typed by the CRM's definition.
+    Custom(CustomFieldDef),
+}
+
 /// One editable line of the person form.
 #[derive(Debug, Clone)]
 pub struct FormField {
-    pub key: &'static str,
-    pub label: &'static str,
+    pub slot: FormSlot,
+    /// What violations name: a catalogue key, or `customFields.<key>`.
+    pub key: String,
+    pub label: String,
+    /// The backend (or the field's definition) requires a value.
+    pub required: bool,
     pub input: LineInput,
     initial: String,
+}
+
+impl FormField {
+    fn new(slot: FormSlot, base: &Person, caps: &Capabilities) -> FormField {
+        let (key, label, required, value) = match &slot {
+            FormSlot::Field(f) => (
+                f.key().to_string(),
+                f.label().to_string(),
+                caps.requires(*f),
+                f.get(base),
+            ),
+            FormSlot::Custom(def) => (
+                format!("customFields.{}", def.key),
+                def.label.clone(),
+                def.required,
+                base.custom_fields
+                    .get(&def.key)
+                    .map(|v| def.display(v))
+                    .unwrap_or_default(),
+            ),
+        };
+        FormField {
+            slot,
+            key,
+            label,
+            required,
+            input: LineInput::new(value.clone()),
+            initial: value,
+        }
+    }
+
+    /// The options of a choice (a select with known options), by label.
+    pub fn options(&self) -> Option<&[FieldOption]> {
+        match &self.slot {
+            FormSlot::Custom(def) if is_choice(def) => Some(&def.options),
+            _ => None,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.input.value() != self.initial
+    }
+
+    /// Move a choice by `step` options (wrapping); returns whether it moved.
+    pub fn cycle(&mut self, step: isize) -> bool {
+        let Some(options) = self.options() else {
+            return false;
+        };
+        let n = options.len() as isize;
+        let at = options
+            .iter()
+            .position(|o| o.label == self.input.value())
+            .map_or(if step > 0 { -1 } else { n }, |i| i as isize);
+        let next = (at + step).rem_euclid(n) as usize;
+        self.input = LineInput::new(options[next].label.clone());
+        true
+    }
+
+    /// Pick the next option whose label starts with `c` (type-to-choose).
+    pub fn choose_by_letter(&mut self, c: char) -> bool {
+        let Some(options) = self.options() else {
+            return false;
+        };
+        let starts = |o: &FieldOption| {
+            o.label
+                .chars()
+                .next()
+                .is_some_and(|f| f.to_lowercase().eq(c.to_lowercase()))
+        };
+        let at = options.iter().position(|o| o.label == self.input.value());
+        let after = at.map_or(0, |i| i + 1);
+        let found = options[after..]
+            .iter()
+            .find(|o| starts(o))
+            .or_else(|| options.iter().find(|o| starts(o)))
+            .map(|o| o.label.clone());
+        match found {
+            Some(label) => {
+                self.input = LineInput::new(label);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A select whose options the server listed: offered as a choice.
+fn is_choice(def: &CustomFieldDef) -> bool {
+    def.kind == crate::model::CustomFieldKind::Select && !def.options.is_empty()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +179,9 @@ pub enum FormKind {
     Edit,
 }
 
-/// The person form: every editable field as a line of text.
+/// The person form: the fields the backend stores, in the catalogue's
+/// words, required marks from its capabilities, custom fields typed by the
+/// CRM's definitions.
 #[derive(Debug, Clone)]
 pub struct PersonForm {
     pub kind: FormKind,
@@ -85,203 +193,121 @@ pub struct PersonForm {
     pub saving: bool,
 }
 
-/// Field keys of the form, in display order, with labels.
-pub const FORM_FIELDS: &[(&str, &str)] = &[
-    ("honorificPrefix", "Prefix"),
-    ("givenName", "Given name"),
-    ("additionalName", "Middle name"),
-    ("familyName", "Family name*"),
-    ("emails", "Emails"),
-    ("phones", "Phones"),
-    ("company", "Company"),
-    ("jobTitle", "Job title"),
-    ("street", "Street"),
-    ("postalCode", "Postal code"),
-    ("city", "City"),
-    ("region", "Region"),
-    ("country", "Country"),
-    ("linkedin", "LinkedIn"),
-    ("tags", "Tags"),
-    ("customFields", "Custom fields"),
-];
-
-fn join_list(items: &[String]) -> String {
-    items.join(", ")
-}
-
-fn split_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// "+31 6 1234 (mobile), 030 123" <-> phones with kinds.
-fn format_phones(phones: &[Phone]) -> String {
-    phones
-        .iter()
-        .map(|p| {
-            if p.kind.is_empty() {
-                p.number.clone()
-            } else {
-                format!("{} ({})", p.number, p.kind)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn parse_phones(text: &str) -> Vec<Phone> {
-    split_list(text)
-        .into_iter()
-        .map(|item| match item.rsplit_once(" (") {
-            Some((number, kind)) if kind.ends_with(')') => Phone {
-                number: number.trim().to_string(),
-                kind: kind.trim_end_matches(')').trim().to_string(),
-            },
-            _ => Phone {
-                number: item,
-                kind: String::new(),
-            },
-        })
-        .collect()
-}
-
-fn format_custom(fields: &std::collections::BTreeMap<String, serde_json::Value>) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => format!("{k}={s}"),
-            other => format!("{k}={other}"),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn parse_custom(
-    text: &str,
-    base: &std::collections::BTreeMap<String, serde_json::Value>,
-) -> std::collections::BTreeMap<String, serde_json::Value> {
-    split_list(text)
-        .into_iter()
-        .filter_map(|item| {
-            let (k, v) = item.split_once('=')?;
-            let (k, v) = (k.trim().to_string(), v.trim());
-            // Keep the original JSON type when the text did not change.
-            let value = match base.get(&k) {
-                Some(orig)
-                    if format_custom(&[(k.clone(), orig.clone())].into()) == format!("{k}={v}") =>
-                {
-                    orig.clone()
-                }
-                _ => serde_json::Value::String(v.to_string()),
-            };
-            Some((k, value))
-        })
-        .collect()
-}
-
 impl PersonForm {
-    pub fn new(kind: FormKind, base: Person) -> PersonForm {
-        let fields = FORM_FIELDS
-            .iter()
-            .map(|&(key, label)| {
-                let value = Self::read(&base, key);
-                FormField {
-                    key,
-                    label,
-                    input: LineInput::new(value.clone()),
-                    initial: value,
-                }
-            })
+    /// A form for the backend `caps` describes; `defs` are its custom-field
+    /// definitions (none: custom fields are one `key=value` line).
+    pub fn new(
+        kind: FormKind,
+        base: Person,
+        caps: &Capabilities,
+        defs: &[CustomFieldDef],
+    ) -> PersonForm {
+        let mut slots = Vec::new();
+        for &field in caps.fields {
+            if field == PersonField::CustomFields && !defs.is_empty() {
+                slots.extend(defs.iter().cloned().map(FormSlot::Custom));
+            } else {
+                slots.push(FormSlot::Field(field));
+            }
+        }
+        let fields: Vec<FormField> = slots
+            .into_iter()
+            .map(|slot| FormField::new(slot, &base, caps))
             .collect();
+        // Start where people type first: the given name.
+        let focused = fields
+            .iter()
+            .position(|f| f.slot == FormSlot::Field(PersonField::GivenName))
+            .unwrap_or(0);
         PersonForm {
             kind,
             base,
             fields,
-            // Start where people type first: the given name.
-            focused: 1,
+            focused,
             errors: Vec::new(),
             saving: false,
         }
     }
 
-    fn read(p: &Person, key: &str) -> String {
-        match key {
-            "honorificPrefix" => p.honorific_prefix.clone(),
-            "givenName" => p.given_name.clone(),
-            "additionalName" => p.additional_name.clone(),
-            "familyName" => p.family_name.clone(),
-            "emails" => join_list(&p.emails),
-            "phones" => format_phones(&p.phones),
-            "company" => p.company.clone(),
-            "jobTitle" => p.job_title.clone(),
-            "street" => p.address.street.clone(),
-            "postalCode" => p.address.postal_code.clone(),
-            "city" => p.address.city.clone(),
-            "region" => p.address.region.clone(),
-            "country" => p.address.country.clone(),
-            "linkedin" => p.linkedin.clone(),
-            "tags" => join_list(&p.tags),
-            "customFields" => format_custom(&p.custom_fields),
-            _ => String::new(),
-        }
-    }
-
-    /// The person as the form currently describes it.
+    /// The person as the form currently describes it. Only fields the user
+    /// changed are written back, so nothing else is rewritten by a round
+    /// trip through text.
     pub fn to_person(&self) -> Person {
         let mut p = self.base.clone();
-        for f in &self.fields {
-            let v = f.input.value().trim().to_string();
-            match f.key {
-                "honorificPrefix" => p.honorific_prefix = v,
-                "givenName" => p.given_name = v,
-                "additionalName" => p.additional_name = v,
-                "familyName" => p.family_name = v,
-                "emails" => p.emails = split_list(&v),
-                "phones" => p.phones = parse_phones(&v),
-                "company" => p.company = v,
-                "jobTitle" => p.job_title = v,
-                "street" => p.address.street = v,
-                "postalCode" => p.address.postal_code = v,
-                "city" => p.address.city = v,
-                "region" => p.address.region = v,
-                "country" => p.address.country = v,
-                "linkedin" => p.linkedin = v,
-                "tags" => p.tags = split_list(&v),
-                "customFields" => p.custom_fields = parse_custom(&v, &self.base.custom_fields),
-                _ => {}
+        for f in self.fields.iter().filter(|f| f.is_dirty()) {
+            let text = f.input.value();
+            match &f.slot {
+                FormSlot::Field(field) => field.set(&mut p, text),
+                FormSlot::Custom(def) => match validate_custom(def, text) {
+                    Ok(Value::Null) if !self.base.custom_fields.contains_key(&def.key) => {
+                        p.custom_fields.remove(&def.key);
+                    }
+                    Ok(value) => {
+                        p.custom_fields.insert(def.key.clone(), value);
+                    }
+                    // Refused by `problems` before anything is saved.
+                    Err(_) => {
+                        p.custom_fields
+                            .insert(def.key.clone(), Value::String(text.trim().to_string()));
+                    }
+                },
             }
         }
         p.normalize()
     }
 
-    pub fn is_dirty(&self) -> bool {
-        self.fields.iter().any(|f| f.input.value() != f.initial)
+    /// What stops a save: the backend's rules and the custom fields' types.
+    pub fn problems(&self, caps: &Capabilities) -> Vec<Violation> {
+        let mut out = validate_person(&self.to_person(), caps);
+        for f in &self.fields {
+            if let FormSlot::Custom(def) = &f.slot
+                && (f.is_dirty() || def.required)
+                && let Err(message) = validate_custom(def, f.input.value())
+            {
+                out.push(Violation::new(f.key.clone(), message));
+            }
+        }
+        out
     }
 
-    /// The form field a violation belongs to (server paths like
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(FormField::is_dirty)
+    }
+
+    /// The catalogue key a violation belongs to (server paths like
     /// `emailAddresses[0].email` included).
     pub fn field_of(violation: &Violation) -> Option<&'static str> {
-        let head = violation.field.split(['[', '.']).next().unwrap_or_default();
-        let key = match head {
-            "emails" | "emailAddresses" | "email" | "email_address" => "emails",
-            "phones" | "phoneNumbers" | "phoneNumber" | "phone" => "phones",
-            "firstName" | "first_name" | "givenName" => "givenName",
-            "lastName" | "last_name" | "familyName" => "familyName",
-            "organization_name" | "companyName" | "company" | "organizations" => "company",
-            "job_title" | "jobTitle" => "jobTitle",
-            "linkedinId" | "linkedin" => "linkedin",
-            other => return FORM_FIELDS.iter().map(|(k, _)| *k).find(|k| *k == other),
+        PersonField::from_name(&violation.field).map(PersonField::key)
+    }
+
+    /// The line of the form a violation belongs to.
+    fn line_of(&self, violation: &Violation) -> Option<usize> {
+        let name = violation.field.as_str();
+        let custom = |def: &CustomFieldDef| {
+            [
+                format!("customFields.{}", def.key),
+                format!("custom.{}", def.key),
+            ]
+            .iter()
+            .any(|k| name == k || name.starts_with(&format!("{k}.")))
+                || name == def.key
         };
-        Some(key)
+        if let Some(i) = self.fields.iter().position(|f| match &f.slot {
+            FormSlot::Custom(def) => custom(def),
+            FormSlot::Field(_) => false,
+        }) {
+            return Some(i);
+        }
+        let field = PersonField::from_name(name)?;
+        self.fields
+            .iter()
+            .position(|f| f.slot == FormSlot::Field(field))
     }
 
     pub fn errors_for(&self, key: &str) -> Vec<&Violation> {
         self.errors
             .iter()
-            .filter(|v| Self::field_of(v) == Some(key))
+            .filter(|v| self.line_of(v).is_some_and(|i| self.fields[i].key == key))
             .collect()
     }
 
@@ -289,7 +315,7 @@ impl PersonForm {
     pub fn general_errors(&self) -> Vec<&Violation> {
         self.errors
             .iter()
-            .filter(|v| Self::field_of(v).is_none())
+            .filter(|v| self.line_of(v).is_none())
             .collect()
     }
 }
@@ -350,6 +376,18 @@ impl NoteEditor {
             error: None,
         };
         editor.set_text(&text);
+        editor
+    }
+
+    /// A new note for a person known only by id and name (the list's
+    /// summary): the editor opens at once, before the full record loads.
+    pub fn for_person(person_id: &str, person_name: &str, has_title: bool) -> NoteEditor {
+        let person = Person {
+            id: person_id.to_string(),
+            ..Default::default()
+        };
+        let mut editor = NoteEditor::new(&person, None, has_title);
+        editor.person_name = person_name.to_string();
         editor
     }
 
@@ -510,6 +548,47 @@ pub struct ConflictReview {
     pub selected: usize,
 }
 
+/// A key or a paste typed while an overlay was on its way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedAhead {
+    Key(crossterm::event::KeyEvent),
+    Paste(String),
+}
+
+/// What an awaited overlay waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwaitStage {
+    /// The person's record (and notes) to arrive.
+    Detail,
+    /// Enrichment proposals to review.
+    Enrich,
+}
+
+/// An overlay the user asked for before what it needs had arrived (the
+/// person form before the record, the review before the proposals). Keys
+/// typed meanwhile are meant for it: they are kept here and delivered once
+/// it opens, never run as commands of the pane underneath (fzf, helix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Awaiting {
+    pub action: super::action::Action,
+    pub person_id: String,
+    pub person_name: String,
+    pub stage: AwaitStage,
+    pub typed: Vec<TypedAhead>,
+}
+
+impl Awaiting {
+    /// What the kept keys are for, for the status line.
+    pub fn target(&self) -> &'static str {
+        use super::action::Action;
+        match self.action {
+            Action::EditPerson => "the form",
+            Action::Enrich => "the review",
+            _ => "the editor",
+        }
+    }
+}
+
 /// How fresh the cache of a remote profile is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncView {
@@ -601,6 +680,8 @@ pub struct State {
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
+    /// An overlay on its way, with the keys typed for it meanwhile.
+    pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
     pub quitting: bool,
@@ -630,6 +711,7 @@ impl State {
             server_search: 0,
             field_defs: Vec::new(),
             pending_keys: Vec::new(),
+            awaiting: None,
             size: (100, 30),
             quitting: false,
             next_request: 1,
@@ -680,10 +762,10 @@ impl State {
         ids
     }
 
-    /// Why `action` cannot be done on this backend, if it cannot.
+    /// Why `action` cannot be done on this backend, if it cannot: the
+    /// backend's capabilities decide what is offered.
     pub fn unavailable(&self, action: super::action::Action) -> Option<String> {
         use super::action::Action;
-        let backend = &self.workspace.backend;
         let caps = &self.caps;
         let reason = match action {
             Action::DeletePerson if !caps.delete => "does not support deleting people",
@@ -691,13 +773,16 @@ impl State {
             Action::AddNote | Action::EditNote | Action::DeleteNote if !caps.notes => {
                 "has no notes"
             }
-            Action::EditNote if !caps.note_edit => "cannot edit a note once it is saved",
+            Action::EditNote if !caps.note_edit => "cannot change a note once it is saved",
             Action::DeleteNote if !caps.note_delete => "cannot delete notes",
             Action::FlagNote if !caps.flag_notes => "cannot flag notes",
             Action::Enrich if caps.enrich.is_none() => "offers no enrichment",
             _ => return self.read_only_reason(action),
         };
-        Some(format!("{backend} {reason}"))
+        Some(format!(
+            "{} {reason}",
+            crate::model::field::backend_label(&self.workspace.backend)
+        ))
     }
 
     /// The person an action on "the selected person" means, when loaded.
@@ -761,6 +846,7 @@ mod tests {
 
     #[test]
     fn form_round_trips_a_person_and_tracks_changes() {
+        use crate::model::Phone;
         let mut custom = std::collections::BTreeMap::new();
         custom.insert("tier".to_string(), serde_json::json!(3));
         let p = Person {
@@ -776,13 +862,120 @@ mod tests {
             ..Default::default()
         }
         .normalize();
-        let mut form = PersonForm::new(FormKind::Edit, p.clone());
+        let caps = Capabilities::all_local();
+        let mut form = PersonForm::new(FormKind::Edit, p.clone(), &caps, &[]);
         assert!(!form.is_dirty());
         assert_eq!(form.to_person(), p);
         form.fields[7].input.insert_str("CTO");
         assert!(form.is_dirty());
         assert_eq!(form.to_person().job_title, "CTO");
         assert_eq!(form.to_person().custom_fields["tier"], serde_json::json!(3));
+    }
+
+    fn introzy_like() -> Capabilities {
+        Capabilities {
+            fields: &[
+                PersonField::GivenName,
+                PersonField::FamilyName,
+                PersonField::Emails,
+                PersonField::AddressLine,
+                PersonField::CustomFields,
+            ],
+            required: &[PersonField::GivenName, PersonField::Emails],
+            ..Capabilities::all_local()
+        }
+    }
+
+    fn defs() -> Vec<CustomFieldDef> {
+        let option = |value: &str, label: &str| FieldOption {
+            value: value.into(),
+            label: label.into(),
+            color: None,
+        };
+        let def = |key: &str, kind: &str, options| CustomFieldDef {
+            key: key.into(),
+            label: key.trim_start_matches("cf_").into(),
+            kind: kind.into(),
+            filterable: false,
+            sortable: false,
+            required: false,
+            options,
+            display_order: 0,
+        };
+        vec![
+            def(
+                "cf_source",
+                "select",
+                vec![option("conf", "Conference"), option("web", "Website")],
+            ),
+            def("cf_seats", "number", vec![]),
+        ]
+    }
+
+    #[test]
+    fn the_form_offers_what_the_backend_stores_and_marks_its_required_fields() {
+        let form = PersonForm::new(
+            FormKind::Create,
+            Person::default(),
+            &introzy_like(),
+            &defs(),
+        );
+        let keys: Vec<&str> = form.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "givenName",
+                "familyName",
+                "emails",
+                "address",
+                "customFields.cf_source",
+                "customFields.cf_seats"
+            ]
+        );
+        let required: Vec<&str> = form
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(required, ["givenName", "emails"]);
+        assert_eq!(form.focused, 0, "the given name");
+    }
+
+    #[test]
+    fn custom_fields_are_chosen_or_typed_and_checked_before_saving() {
+        let caps = introzy_like();
+        let base = Person {
+            given_name: "Ana".into(),
+            emails: vec!["ana@example.es".into()],
+            ..Default::default()
+        };
+        let mut form = PersonForm::new(FormKind::Edit, base, &caps, &defs());
+        assert!(
+            form.problems(&caps).is_empty(),
+            "no family name needed here"
+        );
+        let source = &mut form.fields[4];
+        assert!(source.cycle(1));
+        assert_eq!(source.input.value(), "Conference");
+        source.cycle(1);
+        assert_eq!(source.input.value(), "Website");
+        source.cycle(1);
+        assert_eq!(source.input.value(), "Conference", "wraps");
+        assert!(source.choose_by_letter('w'));
+        assert_eq!(source.input.value(), "Website");
+        form.fields[5].input.insert_str("forty");
+        let problems = form.problems(&caps);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "customFields.cf_seats");
+        form.errors = problems;
+        assert_eq!(form.errors_for("customFields.cf_seats").len(), 1);
+        form.fields[5].input.clear();
+        form.fields[5].input.insert_str("40");
+        assert!(form.problems(&caps).is_empty());
+        let p = form.to_person();
+        assert_eq!(p.custom_fields["cf_source"], serde_json::json!("web"));
+        assert_eq!(p.custom_fields["cf_seats"], serde_json::json!(40));
     }
 
     #[test]
@@ -794,6 +987,18 @@ mod tests {
         );
         assert_eq!(PersonForm::field_of(&v("familyName")), Some("familyName"));
         assert_eq!(PersonForm::field_of(&v("last_name")), Some("familyName"));
-        assert_eq!(PersonForm::field_of(&v("owner")), None);
+        assert_eq!(PersonForm::field_of(&v("nonsense")), None);
+        let form = PersonForm {
+            errors: vec![v("custom.cf_seats"), v("owner"), v("first_name")],
+            ..PersonForm::new(
+                FormKind::Create,
+                Person::default(),
+                &introzy_like(),
+                &defs(),
+            )
+        };
+        assert_eq!(form.errors_for("customFields.cf_seats").len(), 1);
+        assert_eq!(form.errors_for("givenName").len(), 1);
+        assert_eq!(form.general_errors().len(), 1, "no owner line on this form");
     }
 }

@@ -5,10 +5,12 @@ use super::action::Action;
 use super::effect::{Effect, Msg};
 use super::keymap::{Key, KeyMode, Lookup, format_seq};
 use super::state::{
-    Confirm, Draft, EditorFocus, Focus, FormKind, NoteEditor, Overlay, Pending, PersonForm, State,
+    AwaitStage, Awaiting, Confirm, Draft, EditorFocus, Focus, FormKind, NoteEditor, Overlay,
+    Pending, PersonForm, State, TypedAhead,
 };
 use crate::backend::{BackendError, EnrichOutcome};
-use crate::model::{Person, validate_person};
+use crate::model::field::{backend_label, unstored_changes};
+use crate::model::{Capabilities, EnrichKind, Person, Violation};
 use crate::store::PersonSummary;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -25,8 +27,21 @@ pub enum Input {
 
 pub fn handle(state: &mut State, input: Input) -> Vec<Effect> {
     match input {
+        // An overlay already open (a question that popped up meanwhile)
+        // still gets its keys; only keys for the pane underneath wait.
+        Input::Key(key) if state.awaiting.is_some() && state.overlays.is_empty() => {
+            type_ahead(state, key)
+        }
         Input::Key(key) => handle_key(state, key),
         Input::Paste(text) => {
+            if let Some(awaiting) = state
+                .awaiting
+                .as_mut()
+                .filter(|_| state.overlays.is_empty())
+            {
+                awaiting.typed.push(TypedAhead::Paste(text));
+                return Vec::new();
+            }
             paste(state, &text);
             draft_effect(state)
         }
@@ -38,6 +53,116 @@ pub fn handle(state: &mut State, input: Input) -> Vec<Effect> {
         }
         Input::Msg(msg) => update_msg(state, msg),
     }
+}
+
+/// A key typed while an overlay is on its way: kept for it. Ctrl-C still
+/// quits; Esc before anything was typed stops waiting.
+fn type_ahead(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(state);
+    }
+    let Some(awaiting) = state.awaiting.as_mut() else {
+        return Vec::new();
+    };
+    if key.code == KeyCode::Esc && awaiting.typed.is_empty() {
+        state.awaiting = None;
+        state.info("stopped waiting");
+        return Vec::new();
+    }
+    awaiting.typed.push(TypedAhead::Key(key));
+    let message = format!(
+        "loading {}… {} key(s) kept for {}",
+        awaiting.person_name,
+        awaiting.typed.len(),
+        awaiting.target()
+    );
+    state.busy(message);
+    Vec::new()
+}
+
+/// Wait for the selected person's record before doing `action`; keys typed
+/// meanwhile go to what `action` opens.
+fn await_detail(state: &mut State, action: Action, id: &str, name: &str) -> Vec<Effect> {
+    state.awaiting = Some(Awaiting {
+        action,
+        person_id: id.to_string(),
+        person_name: name.to_string(),
+        stage: AwaitStage::Detail,
+        typed: Vec::new(),
+    });
+    state.busy(format!(
+        "loading {name}… keys you type now go to {}",
+        state.awaiting.as_ref().map_or("it", Awaiting::target)
+    ));
+    if state.detail.loading.as_deref() == Some(id) {
+        return Vec::new();
+    }
+    let request = state.request_id();
+    state.detail.request = request;
+    state.detail.loading = Some(id.to_string());
+    vec![Effect::LoadDetail {
+        request,
+        id: id.to_string(),
+    }]
+}
+
+/// The record the awaited action needed has arrived (or failed): do it,
+/// then deliver the keys typed meanwhile.
+fn resume_awaiting(state: &mut State, id: &str, failed: Option<&str>) -> Vec<Effect> {
+    let Some(awaiting) = state.awaiting.as_ref() else {
+        return Vec::new();
+    };
+    if awaiting.stage != AwaitStage::Detail {
+        return Vec::new();
+    }
+    let selected = state.people.selected_id() == Some(awaiting.person_id.as_str());
+    if awaiting.person_id != id || !selected {
+        // The list changed under the wait: the keys were not meant for
+        // whatever is selected now.
+        return drop_awaiting(state, "the selection changed");
+    }
+    if let Some(why) = failed {
+        return drop_awaiting(state, why);
+    }
+    let Some(awaiting) = state.awaiting.take() else {
+        return Vec::new();
+    };
+    state.info("");
+    let mut effects = update(state, awaiting.action);
+    match state.awaiting.as_mut() {
+        // Now waiting for proposals: the keys wait with it.
+        Some(next) => next.typed.extend(awaiting.typed),
+        None => effects.extend(replay(state, awaiting.typed)),
+    }
+    effects
+}
+
+/// Stop waiting; keys typed meanwhile are dropped, never run as commands.
+fn drop_awaiting(state: &mut State, why: &str) -> Vec<Effect> {
+    if let Some(awaiting) = state.awaiting.take() {
+        let n = awaiting.typed.len();
+        let mut message = format!("{} did not open: {why}", awaiting.target());
+        if n > 0 {
+            message.push_str(&format!(" ({n} key(s) typed meanwhile were not used)"));
+        }
+        state.error(message);
+    }
+    Vec::new()
+}
+
+fn replay(state: &mut State, typed: Vec<TypedAhead>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for t in typed {
+        let input = match t {
+            TypedAhead::Key(k) => Input::Key(k),
+            TypedAhead::Paste(p) => Input::Paste(p),
+        };
+        effects.extend(handle(state, input));
+    }
+    effects
 }
 
 fn handle_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -93,7 +218,7 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
         KeyMode::Form => {
             if let Some(Overlay::PersonForm(form)) = state.overlays.last_mut() {
                 let focused = form.focused;
-                form.fields[focused].input.handle_key(key);
+                form_key(&mut form.fields[focused], key);
             }
             Vec::new()
         }
@@ -113,6 +238,29 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// A key typed in a form field. A choice (a select with options) is not
+/// typed into: arrows and space move between options, a letter picks the
+/// next option starting with it, Backspace or Delete clears it.
+fn form_key(field: &mut super::state::FormField, key: &KeyEvent) {
+    if field.options().is_none() {
+        field.input.handle_key(key);
+        return;
+    }
+    match key.code {
+        KeyCode::Left => {
+            field.cycle(-1);
+        }
+        KeyCode::Right | KeyCode::Char(' ') => {
+            field.cycle(1);
+        }
+        KeyCode::Backspace | KeyCode::Delete => field.input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            field.choose_by_letter(c);
+        }
+        _ => {}
     }
 }
 
@@ -139,8 +287,19 @@ fn paste(state: &mut State, text: &str) {
             }
         },
         Some(Overlay::PersonForm(form)) => {
-            let focused = form.focused;
-            form.fields[focused].input.insert_str(text);
+            let field = &mut form.fields[form.focused];
+            // A choice takes a pasted option name, nothing else.
+            let picked = field.options().and_then(|options| {
+                options
+                    .iter()
+                    .find(|o| o.label.eq_ignore_ascii_case(text.trim()) || o.value == text.trim())
+                    .map(|o| o.label.clone())
+            });
+            match (field.options().is_some(), picked) {
+                (true, Some(label)) => field.input = super::input::LineInput::new(label),
+                (true, None) => {}
+                (false, _) => field.input.insert_str(text),
+            }
         }
         None if state.searching => {
             state.search_input.insert_str(text);
@@ -359,6 +518,8 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
             .push(Overlay::PersonForm(Box::new(PersonForm::new(
                 FormKind::Create,
                 Person::default(),
+                &state.caps,
+                &state.field_defs,
             ))));
         return Vec::new();
     }
@@ -366,12 +527,9 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
         state.info("no person selected");
         return Vec::new();
     };
-    // Actions that need the full record wait until it has loaded.
-    let loaded = state
-        .detail
-        .person
-        .clone()
-        .filter(|p| p.id == summary.id && state.detail.loading.is_none());
+    // Actions that need the full record use what is shown (the cached copy
+    // while a fresh one is on its way), or wait for it.
+    let loaded = state.detail.person.clone().filter(|p| p.id == summary.id);
     match action {
         Action::DeletePerson => {
             state.overlays.push(Overlay::Confirm(Confirm {
@@ -416,10 +574,16 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
             None => state.info("no phone to copy"),
         },
+        // A new note needs nothing but who it is for: the editor opens at
+        // once, whatever is still loading.
+        Action::AddNote if state.caps.multiple_notes => {
+            let editor =
+                NoteEditor::for_person(&summary.id, &summary.display_name, state.caps.note_titles);
+            state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
+        }
         Action::EditPerson | Action::AddNote | Action::Enrich => {
             let Some(person) = loaded else {
-                state.info("still loading this person…");
-                return Vec::new();
+                return await_detail(state, action, &summary.id, &summary.display_name);
             };
             return match action {
                 Action::EditPerson => {
@@ -428,6 +592,8 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
                         .push(Overlay::PersonForm(Box::new(PersonForm::new(
                             FormKind::Edit,
                             person,
+                            &state.caps,
+                            &state.field_defs,
                         ))));
                     Vec::new()
                 }
@@ -453,10 +619,41 @@ fn add_note(state: &mut State, person: &Person) -> Vec<Effect> {
 
 fn enrich(state: &mut State, person: Person) -> Vec<Effect> {
     state.busy(format!("enriching {}…", person.full_name()));
+    // Proposals open a review: keys typed before it opens are for it. A
+    // server job (Introzy) opens nothing, so nothing waits for it.
+    if matches!(
+        state.caps.enrich,
+        Some(EnrichKind::Offline | EnrichKind::Lookup)
+    ) {
+        state.awaiting = Some(Awaiting {
+            action: Action::Enrich,
+            person_id: person.id.clone(),
+            person_name: person.full_name(),
+            stage: AwaitStage::Enrich,
+            typed: Vec::new(),
+        });
+    }
     vec![Effect::Enrich { person }]
 }
 
+/// The notes on screen belong to the selected person (not the one shown
+/// before the selection moved and a load began).
+fn notes_are_current(state: &mut State) -> bool {
+    let current = state
+        .detail
+        .person
+        .as_ref()
+        .is_some_and(|p| Some(p.id.as_str()) == state.people.selected_id());
+    if !current {
+        state.info("still loading this person's notes…");
+    }
+    current
+}
+
 fn edit_note(state: &mut State) -> Vec<Effect> {
+    if !notes_are_current(state) {
+        return Vec::new();
+    }
     let (Some(person), Some(note)) = (
         state.detail.person.clone(),
         state.detail.selected_note().cloned(),
@@ -470,6 +667,9 @@ fn edit_note(state: &mut State) -> Vec<Effect> {
 }
 
 fn delete_note(state: &mut State) -> Vec<Effect> {
+    if !notes_are_current(state) {
+        return Vec::new();
+    }
     let Some(note) = state.detail.selected_note().cloned() else {
         state.info("no note selected");
         return Vec::new();
@@ -490,6 +690,9 @@ fn delete_note(state: &mut State) -> Vec<Effect> {
 }
 
 fn flag_note(state: &mut State) -> Vec<Effect> {
+    if !notes_are_current(state) {
+        return Vec::new();
+    }
     let Some(note) = state.detail.selected_note().cloned() else {
         state.info("no note selected");
         return Vec::new();
@@ -611,7 +814,12 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let edited = form.to_person();
-            form.errors = validate_person(&edited, &state.caps);
+            form.errors = form.problems(&state.caps);
+            if let Some(reason) =
+                unstored_refusal(&state.caps, &state.workspace.backend, &form.base, &edited)
+            {
+                form.errors.push(Violation::new("rolo", reason));
+            }
             if !form.errors.is_empty() {
                 let count = form.errors.len();
                 state.error(format!("{count} problem(s) — fix the fields marked in red"));
@@ -635,6 +843,22 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// rolo's own refusal of an edit to a field the backend does not store:
+/// said when the user asks, never queued to be refused later.
+pub(super) fn unstored_refusal(
+    caps: &Capabilities,
+    backend: &str,
+    base: &Person,
+    edited: &Person,
+) -> Option<String> {
+    let field = *unstored_changes(caps, base, edited).first()?;
+    Some(format!(
+        "{} has no {} field",
+        backend_label(backend),
+        field.label_in_sentence()
+    ))
 }
 
 fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
@@ -699,6 +923,18 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.error(format!("could not load people: {e}"));
             Vec::new()
         }
+        Msg::DetailCached {
+            request,
+            id,
+            person,
+            notes,
+        } => {
+            if request != state.detail.request {
+                return Vec::new(); // a newer selection won
+            }
+            show_detail(state, &id, person, notes);
+            resume_awaiting(state, &id, None)
+        }
         Msg::DetailLoaded {
             request,
             id,
@@ -710,23 +946,30 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.detail.loading = None;
             match result {
                 Ok((person, notes)) => {
-                    if state.detail.person.as_ref().map(|p| &p.id) != Some(&id) {
-                        state.detail.note_selected = 0;
-                    }
-                    state.detail.person = Some(person);
-                    state.detail.notes = notes;
-                    state.detail.note_selected = state
-                        .detail
-                        .note_selected
-                        .min(state.detail.notes.len().saturating_sub(1));
+                    show_detail(state, &id, person, notes);
+                    resume_awaiting(state, &id, None)
+                }
+                // The cached copy on screen stays: a failed refresh does not
+                // take away what the user can see and edit (unless the
+                // server says the person is gone).
+                Err(e)
+                    if !matches!(e, BackendError::NotFound(_))
+                        && state.detail.person.as_ref().is_some_and(|p| p.id == id) =>
+                {
+                    state.error(format!("could not refresh {id}: {e}"));
+                    resume_awaiting(state, &id, None)
                 }
                 Err(e) => {
                     state.detail.person = None;
                     state.detail.notes.clear();
-                    state.error(format!("could not load {id}: {e}"));
+                    let message = format!("could not load {id}: {e}");
+                    let effects = resume_awaiting(state, &id, Some(&message));
+                    if state.status.kind != super::state::StatusKind::Error {
+                        state.error(message);
+                    }
+                    effects
                 }
             }
-            Vec::new()
         }
         Msg::PersonSaved(result) => person_saved(state, result),
         Msg::PersonDeleted { id, result } => match result {
@@ -758,7 +1001,25 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Msg::EnrichReady { person_id, result } => enrich_ready(state, &person_id, result),
+        Msg::EnrichReady { person_id, result } => {
+            let mut effects = enrich_ready(state, &person_id, result);
+            let waited = state
+                .awaiting
+                .as_ref()
+                .is_some_and(|a| a.stage == AwaitStage::Enrich && a.person_id == person_id);
+            if waited {
+                if matches!(state.overlays.last(), Some(Overlay::Review(_))) {
+                    let typed = state.awaiting.take().map(|a| a.typed).unwrap_or_default();
+                    effects.extend(replay(state, typed));
+                } else if state.awaiting.as_ref().is_some_and(|a| a.typed.is_empty()) {
+                    state.awaiting = None;
+                } else {
+                    let why = state.status.message.clone();
+                    effects.extend(drop_awaiting(state, &why));
+                }
+            }
+            effects
+        }
         Msg::Copied { what, result } => {
             match result {
                 Ok(()) => state.info(format!("copied {what} to the clipboard")),
@@ -804,7 +1065,7 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                     state.sync.last_sync = state.sync.now.or_else(|| Some(jiff::Timestamp::now()));
                 }
                 Some(e) => {
-                    state.sync.offline = Some(e.clone());
+                    state.sync.offline = Some(e.to_string());
                     state.error(format!(
                         "offline: {e} — showing the cache; edits are queued"
                     ));
@@ -853,6 +1114,19 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// Put a loaded (or cached) record on screen.
+fn show_detail(state: &mut State, id: &str, person: Person, notes: Vec<crate::model::Note>) {
+    if state.detail.person.as_ref().map(|p| p.id.as_str()) != Some(id) {
+        state.detail.note_selected = 0;
+    }
+    state.detail.person = Some(person);
+    state.detail.notes = notes;
+    state.detail.note_selected = state
+        .detail
+        .note_selected
+        .min(state.detail.notes.len().saturating_sub(1));
+}
+
 /// After the outbox was sent: say what happened, ask about conflicts.
 fn after_flush(state: &mut State, report: &crate::client::flush::FlushReport) -> Vec<Effect> {
     match &report.stopped {
@@ -871,7 +1145,11 @@ fn after_flush(state: &mut State, report: &crate::client::flush::FlushReport) ->
         }
     }
     if let Some((_, why)) = report.failed.first() {
-        state.error(format!("the server refused a queued change (kept): {why}"));
+        // `why` says whose words these are: the server's ("invalid: …") or
+        // rolo's own ("rolo: …").
+        state.error(format!(
+            "a queued change was refused (kept in the outbox): {why}"
+        ));
     }
     if !report.conflicts.is_empty() {
         return vec![Effect::LoadConflicts];

@@ -79,8 +79,10 @@ impl HttpConfig {
             base_url: base_url.into(),
             user_agent: default_user_agent(),
             accept: JSON.to_string(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
+            // The documented bounds (README, "Waits"): a hang costs one
+            // timeout, never one per retry (see `Attempt::Failed`).
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
             max_retries: 3,
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(10),
@@ -361,6 +363,9 @@ enum Attempt {
     Failed {
         message: String,
         sent: bool,
+        /// The connect or whole-request timeout ran out. Not retried: the
+        /// server had its full time, and retrying would multiply the bound.
+        timed_out: bool,
     },
 }
 
@@ -456,9 +461,13 @@ impl HttpClient {
             let can_retry = retries < cfg.max_retries;
             let reply = match attempt {
                 Attempt::Reply(reply) => reply,
-                Attempt::Failed { message, sent } => {
+                Attempt::Failed {
+                    message,
+                    sent,
+                    timed_out,
+                } => {
                     let message = scrub(&message, secret.as_ref());
-                    if can_retry && (spec.idempotent || !sent) {
+                    if can_retry && !timed_out && (spec.idempotent || !sent) {
                         retries += 1;
                         self.backoff(retries, None).await;
                         continue;
@@ -560,8 +569,9 @@ impl HttpClient {
                 let sent = !e.is_connect();
                 return Ok((
                     Attempt::Failed {
-                        message: describe_reqwest(&e),
+                        message: describe_reqwest(&e, cfg),
                         sent,
+                        timed_out: e.is_timeout(),
                     },
                     secret,
                 ));
@@ -580,8 +590,9 @@ impl HttpClient {
             )),
             Err(e) => Ok((
                 Attempt::Failed {
-                    message: describe_reqwest(&e),
+                    message: describe_reqwest(&e, cfg),
                     sent: true,
+                    timed_out: e.is_timeout(),
                 },
                 secret,
             )),
@@ -688,10 +699,25 @@ fn sensitive_header(value: &SecretString) -> Result<HeaderValue> {
 
 /// reqwest's own text plus the kind, without the URL's query (which can hold
 /// search text the user typed).
-fn describe_reqwest(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
+fn describe_reqwest(e: &reqwest::Error, cfg: &HttpConfig) -> String {
+    let host = e
+        .url()
+        .map(|u| u.host_str().unwrap_or("?").to_string())
+        .unwrap_or_default();
+    // A hang says what rolo waited for and how long.
+    if e.is_timeout() && e.is_connect() {
+        return cap(&format!(
+            "could not connect to {host} within {}s",
+            cfg.connect_timeout.as_secs_f64()
+        ));
+    }
+    if e.is_timeout() {
+        return cap(&format!(
+            "no answer from {host} after {}s",
+            cfg.request_timeout.as_secs_f64()
+        ));
+    }
+    let kind = if e.is_connect() {
         "could not connect"
     } else if e.is_body() || e.is_decode() {
         "reply cut off"
@@ -704,10 +730,6 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
         source = s.to_string();
         cur = s.source();
     }
-    let host = e
-        .url()
-        .map(|u| u.host_str().unwrap_or("?").to_string())
-        .unwrap_or_default();
     let text = match (host.is_empty(), source.is_empty()) {
         (true, true) => kind.to_string(),
         (true, false) => format!("{kind}: {source}"),

@@ -18,7 +18,13 @@ pub struct LocalBackend {
 
 impl From<StoreError> for BackendError {
     fn from(e: StoreError) -> Self {
-        BackendError::Storage(e.to_string())
+        use crate::store::StoreProblem;
+        let message = e.to_string();
+        match e.problem() {
+            StoreProblem::Damaged => BackendError::StorageDamaged(message),
+            StoreProblem::Locked => BackendError::StorageLocked(message),
+            StoreProblem::Io => BackendError::Storage(message),
+        }
     }
 }
 

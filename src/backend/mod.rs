@@ -37,10 +37,20 @@ pub enum BackendError {
     Network(String),
     #[error("unexpected reply: {0}")]
     Malformed(String),
-    #[error("not available: {0}")]
+    /// rolo itself refuses: the backend has no such field or action.
+    /// Nothing was sent; the message is rolo's, never the server's.
+    #[error("rolo: {0}")]
     Unsupported(String),
+    /// The local database or cache could not be read or written (a full
+    /// disk, no permission).
     #[error("storage: {0}")]
     Storage(String),
+    /// The local database or cache is damaged or not rolo's.
+    #[error("storage: {0}")]
+    StorageDamaged(String),
+    /// Another program holds the local database.
+    #[error("storage: {0}")]
+    StorageLocked(String),
 }
 
 fn format_violations(v: &[Violation]) -> String {
@@ -51,17 +61,6 @@ fn format_violations(v: &[Violation]) -> String {
 }
 
 impl BackendError {
-    /// Exit code of the scriptable CLI for this error.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            BackendError::NotFound(_) => 3,
-            BackendError::Validation(_) | BackendError::Conflict { .. } => 4,
-            BackendError::Unauthorized(_) => 6,
-            BackendError::Unsupported(_) => 2,
-            _ => 5,
-        }
-    }
-
     /// Worth retrying the same idempotent request later.
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -4,19 +4,23 @@
 
 use crate::backend::{BackendError, EnrichOutcome, ListQuery};
 use crate::client::Client;
-use crate::model::{Note, Person, Phone};
+use crate::model::field::backend_label;
+use crate::model::{Capabilities, Note, Person, Phone};
+use crate::outbox::is_local_id;
 use crate::sanitize::for_display;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
 
+pub mod exit;
 mod output;
 mod set;
 mod sync;
 
+pub use exit::Exit;
 use output::*;
 pub use output::{NoteOut, PersonOut};
-use set::apply_set;
+use set::EditTarget;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -42,10 +46,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Create a person.
+    /// Create a person (what is required depends on the backend).
     Add {
         #[arg(long)]
-        family_name: String,
+        family_name: Option<String>,
         #[arg(long)]
         given_name: Option<String>,
         #[arg(long = "email")]
@@ -58,6 +62,7 @@ pub enum Command {
         job_title: Option<String>,
     },
     /// Change fields: --set familyName=Doe --set emails=a@x.com,b@y.com --set custom.tier=gold
+    /// (only fields the backend stores; Introzy keeps the address as one line: --set address=…)
     Edit {
         id: String,
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
@@ -99,25 +104,42 @@ pub enum NoteCommand {
         off: bool,
     },
 }
-/// A CLI failure with its exit code.
+/// A CLI failure: what happened (the exit code) and what to tell the user.
 #[derive(Debug)]
 pub struct CliError {
-    pub code: i32,
+    pub exit: Exit,
     pub message: String,
 }
 
 impl From<BackendError> for CliError {
     fn from(e: BackendError) -> Self {
+        let message = match &e {
+            // rolo's own refusal; main adds the "rolo: " itself.
+            BackendError::Unsupported(why) => why.clone(),
+            other => other.to_string(),
+        };
         CliError {
-            code: e.exit_code(),
-            message: e.to_string(),
+            exit: exit::for_backend(&e),
+            message,
         }
     }
 }
 
 fn usage(message: impl Into<String>) -> CliError {
     CliError {
-        code: 2,
+        exit: Exit::Usage,
+        message: message.into(),
+    }
+}
+
+/// rolo refuses something the backend cannot do; nothing was sent or queued.
+fn refuse(message: impl Into<String>) -> CliError {
+    usage(message)
+}
+
+fn internal(message: impl Into<String>) -> CliError {
+    CliError {
+        exit: Exit::Internal,
         message: message.into(),
     }
 }
@@ -126,47 +148,116 @@ fn io(e: std::io::Error) -> CliError {
     // A reader that stopped early (`| head`) is not an error.
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return CliError {
-            code: 0,
+            exit: Exit::Ok,
             message: String::new(),
         };
     }
     CliError {
-        code: 74,
+        exit: Exit::Io,
         message: e.to_string(),
     }
 }
 
+/// A write that failed before anything was queued says so: the user must
+/// not wonder whether `rolo sync` will still send it.
+fn not_done(e: BackendError) -> CliError {
+    let mut err = CliError::from(e);
+    if matches!(
+        err.exit,
+        Exit::Unavailable | Exit::Io | Exit::Damaged | Exit::Locked
+    ) {
+        err.message.push_str("; nothing was changed or queued");
+    }
+    err
+}
+
+/// The line a write accepted into the outbox but not sent now ends with.
+pub const QUEUED: &str = "queued: will be sent by rolo sync or the next start";
+
+/// What became of a write after [`settle`].
+struct Settled {
+    /// Records created offline that the server has now named: (local, server).
+    created: Vec<(String, String)>,
+    /// Still queued, with why it could not be sent now.
+    queued: Option<String>,
+}
+
 /// For a remote profile, send the write just queued and say plainly what
-/// became of it: conflicts exit 7 and stay queued, offline exits 5 and stays
-/// queued. Returns the server ids of records created offline.
-async fn settle(client: &Client) -> Result<Vec<(String, String)>, CliError> {
+/// became of it. Queued but not sent now (offline, rate limited, the server
+/// down) is success: the write is on disk and will be sent. Conflicts exit
+/// 7 and stay queued; a change the server refused exits 4 and stays queued.
+async fn settle(client: &Client) -> Result<Settled, CliError> {
     if !client.is_remote() {
-        return Ok(Vec::new());
+        return Ok(Settled {
+            created: Vec::new(),
+            queued: None,
+        });
     }
     let report = client.flush().await;
     if !report.conflicts.is_empty() {
         return Err(CliError {
-            code: 7,
+            exit: Exit::Conflict,
             message: "conflict: the record changed on the server since it was read; your edit is kept in the outbox (run `rolo` to choose per field, or `rolo sync` to retry)".into(),
         });
     }
     if let Some((_, why)) = report.failed.first() {
+        // `why` carries whose words these are: the server's ("invalid: …")
+        // or rolo's own ("rolo: …").
         return Err(CliError {
-            code: 4,
-            message: format!("the server refused the change (kept in the outbox): {why}"),
+            exit: Exit::Invalid,
+            message: format!("refused, kept in the outbox: {why}"),
         });
     }
-    if let (Some(why), true) = (&report.stopped, report.remaining > 0) {
-        return Err(CliError {
-            code: 5,
-            message: format!("{why}; the change is queued and `rolo sync` will send it"),
-        });
-    }
-    Ok(report.created)
+    let queued = match (&report.stopped, report.remaining > 0) {
+        (Some(why), true) => Some(format!("{QUEUED} (not sent now: {why})")),
+        _ => None,
+    };
+    Ok(Settled {
+        created: report.created,
+        queued,
+    })
 }
 
-/// Run one command, writing results to `out`.
-pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Result<(), CliError> {
+/// Tell the user a write waits in the outbox.
+fn say_queued(settled: &Settled, err: &mut dyn Write) -> Result<(), CliError> {
+    match &settled.queued {
+        Some(line) => writeln!(err, "rolo: {}", for_display(line)).map_err(io),
+        None => Ok(()),
+    }
+}
+
+/// The cached copy of a person (for remote profiles, what the last flush
+/// stored): read without another round trip to a server that may be slow.
+async fn cached_person(client: &Client, id: &str) -> Option<Person> {
+    let key = id.to_string();
+    client
+        .with_store(move |s| s.get_person(&key))
+        .await
+        .ok()
+        .flatten()
+}
+
+fn edit_target<'a>(
+    client: &'a Client,
+    caps: &'a Capabilities,
+    defs: &'a [crate::model::CustomFieldDef],
+) -> EditTarget<'a> {
+    EditTarget {
+        caps,
+        kind: client.kind(),
+        defs,
+    }
+}
+
+/// Run one command: results to `out`, notices (queued writes) to `err`.
+pub async fn run(
+    client: &Client,
+    command: Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let caps = client.capabilities();
+    let backend = backend_label(client.kind());
     match command {
         Command::Sync => sync::sync(client, out).await,
         Command::List {
@@ -213,7 +304,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
             job_title,
         } => {
             let person = Person {
-                family_name,
+                family_name: family_name.unwrap_or_default(),
                 given_name: given_name.unwrap_or_default(),
                 emails,
                 phones: phones
@@ -227,78 +318,75 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 job_title: job_title.unwrap_or_default(),
                 ..Default::default()
             };
-            let violations = crate::model::validate_person(&person, &client.capabilities());
+            edit_target(client, &caps, &[]).refuse_unstored(&Person::default(), &person)?;
+            let violations = crate::model::validate_person(&person, &caps);
             if !violations.is_empty() {
                 return Err(BackendError::Validation(violations).into());
             }
-            let saved = client.save_person(None, &person).await?;
-            let created = settle(client).await?;
-            let id = created
-                .into_iter()
+            let saved = client.save_person(None, &person).await.map_err(not_done)?;
+            let settled = settle(client).await?;
+            let id = settled
+                .created
+                .iter()
                 .find(|(local, _)| *local == saved.id)
-                .map_or(saved.id, |(_, server)| server);
-            writeln!(out, "{id}").map_err(io)
+                .map_or(saved.id.clone(), |(_, server)| server.clone());
+            writeln!(out, "{}", for_display(&id)).map_err(io)?;
+            say_queued(&settled, err)
         }
         Command::Edit { id, sets } => {
+            // Typed custom fields need their definitions (Introzy).
+            let defs = if sets.iter().any(|s| s.starts_with("custom.")) {
+                client.custom_field_defs().await
+            } else {
+                Vec::new()
+            };
+            let target = edit_target(client, &caps, &defs);
+            // Refuse what the backend cannot store before any network wait.
+            for set in &sets {
+                let name = set.split_once('=').map_or(set.as_str(), |(n, _)| n);
+                target.target(name.trim())?;
+            }
             // From the server, or from the cache when it is out of reach.
-            let (base, _) = client.load_detail(&id).await?;
+            let (base, _) = client.load_detail(&id).await.map_err(not_done)?;
             let mut edited = base.clone();
             for set in &sets {
-                apply_set(&mut edited, set)?;
+                target.apply(&mut edited, set)?;
             }
-            let violations = crate::model::validate_person(&edited, &client.capabilities());
+            target.refuse_unstored(&base, &edited)?;
+            let violations = crate::model::validate_person(&edited, &caps);
             if !violations.is_empty() {
                 return Err(BackendError::Validation(violations).into());
             }
-            let saved = client.save_person(Some(&base), &edited.normalize()).await?;
-            settle(client).await?;
-            let saved = if client.is_remote() {
-                client
-                    .load_detail(&saved.id)
-                    .await
-                    .map(|(p, _)| p)
-                    .unwrap_or(saved)
-            } else {
-                saved
+            let saved = client
+                .save_person(Some(&base), &edited.normalize())
+                .await
+                .map_err(not_done)?;
+            let settled = settle(client).await?;
+            let shown = match client.is_remote() {
+                true => cached_person(client, &saved.id).await.unwrap_or(saved),
+                false => saved,
             };
-            json_line(&PersonOut::from(&saved), out)
+            json_line(&PersonOut::from(&shown), out)?;
+            say_queued(&settled, err)
         }
         Command::Note(NoteCommand::List { id, format }) => {
             let (_, notes) = client.load_detail(&id).await?;
-            match format {
-                Format::Json => {
-                    json_line(&notes.iter().map(NoteOut::from).collect::<Vec<_>>(), out)
-                }
-                Format::Csv => {
-                    let mut w = csv::Writer::from_writer(out);
-                    for n in &notes {
-                        w.serialize(NoteOut::from(n))
-                            .map_err(|e| usage(e.to_string()))?;
-                    }
-                    w.flush().map_err(io)
-                }
-                Format::Table => {
-                    for n in &notes {
-                        writeln!(
-                            out,
-                            "{}\t{}\t{}\t{}",
-                            for_display(&n.id),
-                            if n.flagged { "⚑" } else { " " },
-                            for_display(n.created_at.as_deref().unwrap_or("")),
-                            for_display(note_label(n))
-                        )
-                        .map_err(io)?;
-                    }
-                    Ok(())
-                }
-            }
+            print_notes(&notes, format, out)
         }
         Command::Note(NoteCommand::Add { id, text, title }) => {
-            let caps = client.capabilities();
             if !caps.notes {
-                return Err(
-                    BackendError::Unsupported(format!("{} has no notes", client.kind())).into(),
-                );
+                return Err(refuse(format!("{backend} has no notes")));
+            }
+            if title.is_some() && !caps.note_titles {
+                return Err(refuse(format!("{backend} notes have no title")));
+            }
+            if !caps.multiple_notes {
+                let (_, notes) = client.load_detail(&id).await.map_err(not_done)?;
+                if !notes.is_empty() {
+                    return Err(refuse(format!(
+                        "{backend} keeps one note per contact and this one has it already"
+                    )));
+                }
             }
             let note = Note {
                 person_id: id.clone(),
@@ -306,38 +394,43 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 text,
                 ..Default::default()
             };
-            let saved = client.save_note(&id, &note).await?;
-            let created = settle(client).await?;
-            let note_id = match created.is_empty() && client.is_remote() {
-                // The server named the note: find it in the refreshed cache.
-                true => client
-                    .load_detail(&id)
-                    .await
-                    .ok()
-                    .and_then(|(_, notes)| {
-                        notes
-                            .into_iter()
-                            .find(|n| n.text == saved.text && n.title == saved.title)
-                            .map(|n| n.id)
-                    })
-                    .unwrap_or(saved.id),
-                false => saved.id,
+            let saved = client.save_note(&id, &note).await.map_err(not_done)?;
+            let settled = settle(client).await?;
+            let named = settled
+                .created
+                .iter()
+                .find(|(local, _)| *local == saved.id)
+                .map(|(_, server)| server.clone());
+            let note_id = match named {
+                Some(server) => server,
+                // Sent, but the server's id was not reported: find the note
+                // in the cache the flush refreshed.
+                None if client.is_remote() && settled.queued.is_none() => {
+                    cached_note_id(client, &id, &saved)
+                        .await
+                        .unwrap_or(saved.id)
+                }
+                None => saved.id,
             };
-            writeln!(out, "{note_id}").map_err(io)
+            writeln!(out, "{}", for_display(&note_id)).map_err(io)?;
+            say_queued(&settled, err)
         }
         Command::Note(NoteCommand::Flag { id, note_id, off }) => {
-            if !client.capabilities().flag_notes {
-                return Err(BackendError::Unsupported(format!(
-                    "{} cannot flag notes",
-                    client.kind()
-                ))
-                .into());
+            if !caps.flag_notes {
+                return Err(refuse(format!("{backend} cannot flag notes")));
             }
-            let saved = client.flag_note(&id, &note_id, !off).await?;
-            settle(client).await?;
-            json_line(&NoteOut::from(&saved), out)
+            let saved = client
+                .flag_note(&id, &note_id, !off)
+                .await
+                .map_err(not_done)?;
+            let settled = settle(client).await?;
+            json_line(&NoteOut::from(&saved), out)?;
+            say_queued(&settled, err)
         }
         Command::Enrich { id, wait: _ } => {
+            if caps.enrich.is_none() {
+                return Err(refuse(format!("{backend} offers no enrichment")));
+            }
             // Adapters with an asynchronous job poll until it finishes (bounded).
             let person = client.backend().get_person(&id).await?;
             match client.enrich(&person).await? {
@@ -362,10 +455,20 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                     Ok(())
                 }
                 EnrichOutcome::Changed { person, changed } => {
-                    writeln!(out, "changed: {}", changed.join(", ")).map_err(io)?;
+                    writeln!(out, "changed: {}", for_display(&changed.join(", "))).map_err(io)?;
                     json_line(&PersonOut::from(&person), out)
                 }
             }
         }
     }
+}
+
+/// The id the server gave a note just sent, from the refreshed cache.
+async fn cached_note_id(client: &Client, person_id: &str, saved: &Note) -> Option<String> {
+    let key = person_id.to_string();
+    let notes = client.with_store(move |s| s.notes_for(&key)).await.ok()?;
+    notes
+        .into_iter()
+        .find(|n| n.text == saved.text && n.title == saved.title && !is_local_id(&n.id))
+        .map(|n| n.id)
 }

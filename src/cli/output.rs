@@ -1,9 +1,11 @@
 //! What the CLI prints: one normalised JSON shape for every backend, CSV,
-//! and tables for people and their notes.
+//! and tables for people and their notes. Server text never reaches the
+//! terminal raw: tables and CSV clean it the way the TUI does
+//! ([`for_display`], [`for_output`]); JSON escapes it ([`write_json`]).
 
-use super::{CliError, Format, io, usage};
+use super::{CliError, Format, internal, io};
 use crate::model::{Note, Person, Phone};
-use crate::sanitize::for_display;
+use crate::sanitize::{for_display, for_output, write_json};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -73,38 +75,122 @@ impl From<&Note> for NoteOut {
 pub(super) fn csv_err(e: csv::Error) -> CliError {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => io(e),
-        other => usage(format!("{other:?}")),
+        other => internal(format!("could not write CSV: {other:?}")),
     }
 }
 
 pub(super) fn json_line<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<(), CliError> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
+    write_json(&mut *out, value).map_err(|e| match e.io_error_kind() {
         Some(kind) => io(std::io::Error::from(kind)),
-        None => usage(e.to_string()),
+        None => internal(format!("could not write JSON: {e}")),
     })?;
     writeln!(out).map_err(io)
 }
 
+/// One CSV row of a person; every text cleaned for the terminal.
 #[derive(Serialize)]
-struct CsvRow<'a> {
-    id: &'a str,
+struct CsvRow {
+    id: String,
     #[serde(rename = "givenName")]
-    given_name: &'a str,
+    given_name: String,
     #[serde(rename = "familyName")]
-    family_name: &'a str,
+    family_name: String,
     #[serde(rename = "displayName")]
     display_name: String,
     emails: String,
     phones: String,
-    company: &'a str,
+    company: String,
     #[serde(rename = "jobTitle")]
-    job_title: &'a str,
+    job_title: String,
     tags: String,
     archived: bool,
     #[serde(rename = "createdAt")]
-    created_at: &'a str,
+    created_at: String,
     #[serde(rename = "updatedAt")]
-    updated_at: &'a str,
+    updated_at: String,
+}
+
+fn clean(text: &str) -> String {
+    for_output(text).into_owned()
+}
+
+impl From<&Person> for CsvRow {
+    fn from(p: &Person) -> Self {
+        let phones: Vec<&str> = p.phones.iter().map(|p| p.number.as_str()).collect();
+        CsvRow {
+            id: clean(&p.id),
+            given_name: clean(&p.given_name),
+            family_name: clean(&p.family_name),
+            display_name: clean(&p.full_name()),
+            emails: clean(&p.emails.join(";")),
+            phones: clean(&phones.join(";")),
+            company: clean(&p.company),
+            job_title: clean(&p.job_title),
+            tags: clean(&p.tags.join(";")),
+            archived: p.archived,
+            created_at: clean(p.created_at.as_deref().unwrap_or("")),
+            updated_at: clean(p.updated_at.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+/// One CSV row of a note.
+#[derive(Serialize)]
+struct NoteCsvRow {
+    id: String,
+    title: String,
+    text: String,
+    flagged: bool,
+    #[serde(rename = "createdAt")]
+    created_at: String,
+}
+
+impl From<&Note> for NoteCsvRow {
+    fn from(n: &Note) -> Self {
+        NoteCsvRow {
+            id: clean(&n.id),
+            title: clean(&n.title),
+            text: clean(&n.text),
+            flagged: n.flagged,
+            created_at: clean(n.created_at.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+fn csv_rows<R: Serialize>(
+    rows: impl Iterator<Item = R>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut w = csv::Writer::from_writer(out);
+    for row in rows {
+        w.serialize(row).map_err(csv_err)?;
+    }
+    w.flush().map_err(io)
+}
+
+pub(super) fn print_notes(
+    notes: &[Note],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match format {
+        Format::Json => json_line(&notes.iter().map(NoteOut::from).collect::<Vec<_>>(), out),
+        Format::Csv => csv_rows(notes.iter().map(NoteCsvRow::from), out),
+        Format::Table => {
+            for n in notes {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    for_display(&n.id),
+                    if n.flagged { "⚑" } else { " " },
+                    for_display(n.created_at.as_deref().unwrap_or("")),
+                    for_display(note_label(n))
+                )
+                .map_err(io)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 pub(super) fn print_people(
@@ -114,32 +200,7 @@ pub(super) fn print_people(
 ) -> Result<(), CliError> {
     match format {
         Format::Json => json_line(&people.iter().map(PersonOut::from).collect::<Vec<_>>(), out),
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            for p in people {
-                w.serialize(CsvRow {
-                    id: &p.id,
-                    given_name: &p.given_name,
-                    family_name: &p.family_name,
-                    display_name: p.full_name(),
-                    emails: p.emails.join(";"),
-                    phones: p
-                        .phones
-                        .iter()
-                        .map(|p| p.number.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    company: &p.company,
-                    job_title: &p.job_title,
-                    tags: p.tags.join(";"),
-                    archived: p.archived,
-                    created_at: p.created_at.as_deref().unwrap_or(""),
-                    updated_at: p.updated_at.as_deref().unwrap_or(""),
-                })
-                .map_err(csv_err)?;
-            }
-            w.flush().map_err(io)
-        }
+        Format::Csv => csv_rows(people.iter().map(CsvRow::from), out),
         Format::Table => {
             for p in people {
                 // Table output goes to a terminal: sanitise like the TUI does.

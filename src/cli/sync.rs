@@ -1,6 +1,6 @@
 //! `rolo sync`.
 
-use super::{CliError, io};
+use super::{CliError, Exit, exit, io};
 use crate::client::Client;
 use crate::sanitize::for_display;
 use std::io::Write;
@@ -57,18 +57,24 @@ pub(super) async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), Cli
     }
     if !report.flushed.conflicts.is_empty() {
         return Err(CliError {
-            code: 7,
+            exit: Exit::Conflict,
             message: format!(
                 "{} edit(s) conflict with changes on the server; they stay queued: open rolo to choose per field",
                 report.flushed.conflicts.len()
             ),
         });
     }
-    match report.error.or(report.flushed.stopped) {
-        Some(e) => Err(CliError {
-            code: 5,
+    // The fetch's error says what kind of failure it was (a refused key is
+    // not a server that is down); a flush that stopped early was offline.
+    match (report.error, report.flushed.stopped) {
+        (Some(e), _) => Err(CliError {
+            exit: exit::for_backend(&e),
             message: format!("sync incomplete: {e}"),
         }),
-        None => Ok(()),
+        (None, Some(why)) => Err(CliError {
+            exit: Exit::Unavailable,
+            message: format!("sync incomplete: {why}"),
+        }),
+        (None, None) => Ok(()),
     }
 }

@@ -51,11 +51,14 @@ pub struct SyncReport {
     pub flushed: FlushReport,
     /// People fetched from the server (`None` when the fetch failed).
     pub fetched: Option<usize>,
-    pub error: Option<String>,
+    /// Why the fetch failed; kept as an error so a refused key and a
+    /// server that is down exit differently.
+    pub error: Option<BackendError>,
 }
 
 fn storage(e: StoreError) -> BackendError {
-    BackendError::Storage(e.to_string())
+    // Damaged, locked and full stores stay apart: they exit differently.
+    BackendError::from(e)
 }
 
 impl Client {

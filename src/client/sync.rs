@@ -56,10 +56,10 @@ impl Client {
                     .with_store(move |s| s.set_meta("last_sync", &stamp))
                     .await
                 {
-                    report.error = Some(e.to_string());
+                    report.error = Some(e);
                 }
             }
-            Err(e) => report.error = Some(e.to_string()),
+            Err(e) => report.error = Some(e),
         }
         report
     }

@@ -16,6 +16,8 @@ pub enum CustomFieldKind {
     /// Several lines of text.
     LongText,
     Number,
+    /// A whole number.
+    Integer,
     /// A calendar date (`2026-04-04`); a full timestamp is accepted too.
     Date,
     /// A point in time (RFC 3339).
@@ -44,9 +46,8 @@ impl CustomFieldKind {
         match norm.as_str() {
             "" | "text" | "string" | "shorttext" | "singleline" => CustomFieldKind::Text,
             "textarea" | "longtext" | "multiline" | "richtext" => CustomFieldKind::LongText,
-            "number" | "numeric" | "integer" | "int" | "decimal" | "float" | "currency" => {
-                CustomFieldKind::Number
-            }
+            "number" | "numeric" | "decimal" | "float" | "currency" => CustomFieldKind::Number,
+            "integer" | "int" => CustomFieldKind::Integer,
             "date" => CustomFieldKind::Date,
             "datetime" | "timestamp" => CustomFieldKind::DateTime,
             "url" | "link" | "website" => CustomFieldKind::Url,
@@ -67,6 +68,7 @@ impl CustomFieldKind {
             CustomFieldKind::Text => "text",
             CustomFieldKind::LongText => "long text",
             CustomFieldKind::Number => "number",
+            CustomFieldKind::Integer => "whole number",
             CustomFieldKind::Date => "date",
             CustomFieldKind::DateTime => "date and time",
             CustomFieldKind::Url => "URL",
@@ -187,6 +189,8 @@ impl CustomFieldDef {
         let ok = match (&self.kind, value) {
             (CustomFieldKind::Number, Value::Number(_)) => true,
             (CustomFieldKind::Number, Value::String(s)) => parse_number(s).is_some(),
+            (CustomFieldKind::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (CustomFieldKind::Integer, Value::String(s)) => s.trim().parse::<i64>().is_ok(),
             (CustomFieldKind::Date, _) => is_date(&text) || is_timestamp(&text),
             (CustomFieldKind::DateTime, _) => is_timestamp(&text),
             (CustomFieldKind::Url, _) => is_web_url(&text),
@@ -240,6 +244,10 @@ impl CustomFieldDef {
                 CustomFieldKind::Number => match parse_number(t) {
                     Some(n) => n,
                     None => Value::String(t.to_string()),
+                },
+                CustomFieldKind::Integer => match t.parse::<i64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => Value::String(t.to_string()),
                 },
                 CustomFieldKind::Checkbox => match parse_bool(t) {
                     Some(b) => Value::Bool(b),

@@ -4,8 +4,9 @@
 //! which of these it stores in its [`Capabilities`](super::Capabilities), so
 //! a field costs one entry here rather than one per place that shows it.
 
-use super::{Person, Phone};
+use super::{Capabilities, CustomFieldDef, Person, Phone};
 use serde::Serialize;
+use serde_json::Value;
 
 /// A field of [`Person`] as users name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -180,6 +181,60 @@ impl PersonField {
     pub fn is_set(self, p: &Person) -> bool {
         !self.get(p).trim().is_empty()
     }
+
+    /// The label as it reads inside a sentence: "job title", but "LinkedIn".
+    pub fn label_in_sentence(self) -> String {
+        let label = self.label();
+        // A name with capitals inside ("LinkedIn") keeps its spelling.
+        if label.chars().skip(1).any(char::is_uppercase) {
+            return label.to_string();
+        }
+        let mut chars = label.chars();
+        chars
+            .next()
+            .map(|first| first.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
+    /// A part of the structured address.
+    pub fn is_address_part(self) -> bool {
+        matches!(self, Street | PostalCode | City | Region | Country)
+    }
+}
+
+/// How users name a backend in messages ("Introzy", not "introzy").
+pub fn backend_label(kind: &str) -> &str {
+    match kind {
+        "rogerroger" => "RogerRoger",
+        "introzy" => "Introzy",
+        "rhythm" => "Rhythm",
+        "local" => "The local workspace",
+        other => other,
+    }
+}
+
+/// The fields an edit from `base` to `edited` changes that the backend
+/// `caps` describes does not store: what rolo must refuse before anything
+/// is queued. The one-line address and its parts are two views of one
+/// address, so a change is fine when the backend stores either view.
+pub fn unstored_changes(caps: &Capabilities, base: &Person, edited: &Person) -> Vec<PersonField> {
+    let stores_parts = PersonField::all().any(|f| f.is_address_part() && caps.stores(f));
+    PersonField::all()
+        .filter(|f| f.get(base) != f.get(edited))
+        .filter(|&f| {
+            !(caps.stores(f)
+                || (f.is_address_part() && caps.stores(AddressLine))
+                || (f == AddressLine && stores_parts))
+        })
+        .collect()
+}
+
+/// Check the text a user typed for a custom field against its definition
+/// and turn it into the JSON value to store ([`CustomFieldDef::parse`]); the
+/// error is shown beside the field (or after its name in the CLI), so it
+/// does not repeat the label: "'many' is not a number", "is required".
+pub fn validate_custom(def: &CustomFieldDef, text: &str) -> Result<Value, String> {
+    def.parse(text)
 }
 
 /// Split a comma-separated list, dropping empty items.
@@ -299,6 +354,82 @@ mod tests {
         assert_eq!(PersonField::from_name("JOBTITLE"), Some(JobTitle));
         assert_eq!(PersonField::from_name("address"), Some(AddressLine));
         assert_eq!(PersonField::from_name("nonsense"), None);
+    }
+
+    fn def(kind: &str, required: bool) -> CustomFieldDef {
+        CustomFieldDef {
+            key: "cf".into(),
+            label: "Lead source".into(),
+            kind: kind.into(),
+            filterable: false,
+            sortable: false,
+            required,
+            options: ["web", "conf"]
+                .iter()
+                .map(|v| super::super::FieldOption {
+                    value: v.to_string(),
+                    label: format!("{}!", v.to_uppercase()),
+                    color: None,
+                })
+                .collect(),
+            display_order: 0,
+        }
+    }
+
+    #[test]
+    fn custom_values_are_checked_and_typed_by_their_definition() {
+        use serde_json::json;
+        let ok = |kind: &str, text: &str| validate_custom(&def(kind, false), text).unwrap();
+        let bad = |kind: &str, text: &str| validate_custom(&def(kind, false), text).unwrap_err();
+        assert_eq!(ok("number", "40"), json!(40));
+        assert_eq!(ok("number", "2.5"), json!(2.5));
+        assert!(bad("number", "forty").contains("not a number"));
+        assert!(bad("integer", "2.5").contains("whole number"));
+        assert_eq!(ok("date", "2025-01-31"), json!("2025-01-31"));
+        assert!(bad("date", "31/01/2025").contains("YYYY-MM-DD"));
+        assert_eq!(
+            ok("url", "https://example.com/x"),
+            json!("https://example.com/x")
+        );
+        assert!(bad("url", "javascript:alert(1)").contains("web address"));
+        assert!(bad("url", "example.com").contains("web address"));
+        assert!(bad("email", "nope").contains("email"));
+        assert!(bad("phone", "call me").contains("phone"));
+        assert_eq!(ok("boolean", "yes"), json!(true));
+        assert_eq!(ok("select", "conf"), json!("conf"));
+        assert_eq!(
+            ok("select", "web!"),
+            json!("web"),
+            "an option's label names it"
+        );
+        assert!(bad("select", "radio").contains("WEB!, CONF!"));
+        assert_eq!(ok("multiselect", "web, CONF!"), json!(["web", "conf"]));
+        assert_eq!(ok("text", "anything"), json!("anything"));
+        assert_eq!(ok("number", " "), Value::Null);
+        assert!(
+            validate_custom(&def("text", true), "")
+                .unwrap_err()
+                .contains("required")
+        );
+    }
+
+    #[test]
+    fn unstored_changes_are_found_and_address_views_are_one() {
+        let caps = Capabilities {
+            fields: &[GivenName, FamilyName, AddressLine],
+            ..Capabilities::all_local()
+        };
+        let base = Person::default();
+        let mut edited = base.clone();
+        edited.job_title = "CTO".into();
+        edited.address.city = "Utrecht".into();
+        assert_eq!(unstored_changes(&caps, &base, &edited), [JobTitle]);
+        let parts = Capabilities::all_local();
+        let mut line = base.clone();
+        AddressLine.set(&mut line, "Calle 1, Madrid");
+        assert!(unstored_changes(&parts, &base, &line).is_empty());
+        assert_eq!(JobTitle.label_in_sentence(), "job title");
+        assert_eq!(Linkedin.label_in_sentence(), "LinkedIn");
     }
 
     #[test]

@@ -37,14 +37,34 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+/// What kind of trouble a [`StoreError`] is, for messages and exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreProblem {
+    /// The file is damaged, not a rolo database, or from a newer rolo.
+    Damaged,
+    /// Another program holds the database.
+    Locked,
+    /// Reading or writing failed: a full disk, no permission, I/O.
+    Io,
+}
+
 impl StoreError {
-    /// Process exit code for a store that cannot be used at start-up.
-    pub fn exit_code(&self) -> i32 {
+    pub fn problem(&self) -> StoreProblem {
         match self {
-            StoreError::Corrupt { .. } => 65,
-            StoreError::Locked { .. } => 75,
-            StoreError::TooNew { .. } => 65,
-            _ => 74,
+            StoreError::Corrupt { .. } | StoreError::TooNew { .. } | StoreError::Json(_) => {
+                StoreProblem::Damaged
+            }
+            StoreError::Locked { .. } => StoreProblem::Locked,
+            StoreError::Open { .. } => StoreProblem::Io,
+            StoreError::Sql(e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                    StoreProblem::Damaged
+                }
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreProblem::Locked
+                }
+                _ => StoreProblem::Io,
+            },
         }
     }
 }

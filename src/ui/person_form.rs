@@ -1,9 +1,11 @@
-//! The person form: one line per field, problems in red under the field
-//! they concern (local checks and the server's own words alike).
+//! The person form: one line per field the backend stores, required ones
+//! marked `*`, problems in red under the field they concern (local checks
+//! and the server's own words alike).
 
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::state::{FormKind, PersonForm};
+use crate::app::state::{FormKind, FormSlot, PersonForm};
+use crate::model::field::{FieldKind, PersonField};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -40,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
     }
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focused;
-        let errors = form.errors_for(field.key);
+        let errors = form.errors_for(&field.key);
         let label_style = if !errors.is_empty() {
             theme.error()
         } else if focused {
@@ -48,9 +50,14 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
         } else {
             theme.label()
         };
-        let value = clean(field.input.value());
+        let choice = field.options().is_some();
+        let value = match (choice, focused) {
+            // A choice shows that the arrows move it.
+            (true, true) => format!("◂ {} ▸", clean(field.input.value())),
+            _ => clean(field.input.value()),
+        };
         // Scroll long values so the cursor stays visible.
-        let cursor_col = field.input.cursor();
+        let cursor_col = if choice { 0 } else { field.input.cursor() };
         let skip = cursor_col.saturating_sub(value_w.saturating_sub(1));
         let shown: String = value.chars().skip(skip).collect();
         if focused {
@@ -68,7 +75,18 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{marker}{:<w$}", field.label, w = LABEL_W - 1),
+                format!(
+                    "{marker}{:<w$}",
+                    fit(
+                        &format!(
+                            "{}{}",
+                            clean(&field.label),
+                            if field.required { "*" } else { "" }
+                        ),
+                        LABEL_W - 1
+                    ),
+                    w = LABEL_W - 1
+                ),
                 label_style,
             ),
             Span::raw(" "),
@@ -85,10 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Lists are comma separated; phones as \"+31 6 1234 5678 (mobile)\"; custom fields as key=value.",
-        theme.dim(),
-    ));
+    lines.push(Line::styled(hints(form), theme.dim()));
     // Keep the focused field on screen.
     let height = inner.height as usize;
     let focus_line = cursor.map_or(0, |(l, _)| l);
@@ -104,4 +119,31 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+/// How to type what this form holds, for the fields it has.
+fn hints(form: &PersonForm) -> String {
+    let has = |pred: &dyn Fn(&FormSlot) -> bool| form.fields.iter().any(|f| pred(&f.slot));
+    let mut parts = Vec::new();
+    if has(&|s| matches!(s, FormSlot::Field(f) if f.kind() == FieldKind::List)) {
+        parts.push("Lists are comma separated".to_string());
+    }
+    if has(&|s| *s == FormSlot::Field(PersonField::Phones)) {
+        parts.push("phones as \"+31 6 1234 5678 (mobile)\"".to_string());
+    }
+    if has(&|s| *s == FormSlot::Field(PersonField::CustomFields)) {
+        parts.push("custom fields as key=value".to_string());
+    }
+    if form.fields.iter().any(|f| f.options().is_some()) {
+        parts.push("choices with ← →".to_string());
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    let mut text = parts.join("; ");
+    if let Some(first) = text.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    text.push('.');
+    text
 }

@@ -142,6 +142,10 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for &action in hint_actions(mode) {
+        // Offer only what this backend can do.
+        if state.unavailable(action).is_some() {
+            continue;
+        }
         let Some(key) = state.keymap.key_for(mode, action) else {
             continue;
         };
