@@ -3,8 +3,10 @@
 //! backend agree on them.
 
 pub mod field;
+pub mod reference;
 
 pub use field::PersonField;
+pub use reference::{RefKind, Reference};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -106,6 +108,9 @@ pub struct Person {
     /// Tag name -> colour (`#rrggbb` or `#rgb`) where the CRM gives one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tag_colors: BTreeMap<String, String>,
+    /// Tag name -> text colour, where the CRM gives one with the background.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tag_text_colors: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
     #[serde(default)]
