@@ -26,6 +26,9 @@ struct Runner {
     tx: mpsc::UnboundedSender<Msg>,
     drafts: watch::Sender<Option<super::state::Draft>>,
     draft_store: DraftStore,
+    /// The detail read of the newest selection; an older one still waiting
+    /// for the request budget is dropped, not sent.
+    detail_task: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 impl Runner {
@@ -55,14 +58,35 @@ impl Runner {
                     async move { Msg::PeopleLoaded(c.load_summaries().await) },
                 )
             }
-            Effect::LoadDetail { request, id } => self.spawn(false, async move {
-                let result = c.load_detail(&id).await;
-                Msg::DetailLoaded {
-                    request,
-                    id,
-                    result,
+            Effect::LoadDetail { request, id } => {
+                let tx = self.tx.clone();
+                let task = tokio::spawn(async move {
+                    // What the cache has, at once; the server's copy when
+                    // the budget allows (unless it was read moments ago).
+                    if c.is_remote()
+                        && let Ok(Some(cached)) = c.cached_detail(&id).await
+                    {
+                        let _ = tx.send(Msg::DetailLoaded {
+                            request,
+                            id: id.clone(),
+                            result: Ok(cached),
+                        });
+                        if c.detail_is_fresh(&id) {
+                            return;
+                        }
+                    }
+                    let result = c.load_detail(&id).await;
+                    let _ = tx.send(Msg::DetailLoaded {
+                        request,
+                        id,
+                        result,
+                    });
+                });
+                let mut current = self.detail_task.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(older) = current.replace(task.abort_handle()) {
+                    older.abort();
                 }
-            }),
+            }
             Effect::SavePerson { base, edited } => self.spawn(true, async move {
                 Msg::PersonSaved(c.save_person(base.as_ref(), &edited).await)
             }),
@@ -104,11 +128,19 @@ impl Runner {
                     let mut progress = move |done: usize, total: Option<u64>| {
                         let _ = progress_tx.send(Msg::SyncProgress { done, total });
                     };
-                    Msg::SyncDone(c.sync_with_focus(&focus, &mut progress).await)
+                    let report = c.sync_with_focus(&focus, &mut progress).await;
+                    // Sync refreshes the note categories the editor offers.
+                    let _ = tx.send(Msg::NoteCategories(
+                        c.reference_names(crate::model::RefKind::NoteCategory),
+                    ));
+                    Msg::SyncDone(report)
                 })
             }
             Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
             Effect::LoadFieldDefs => {
+                let _ = self.tx.send(Msg::NoteCategories(
+                    c.reference_names(crate::model::RefKind::NoteCategory),
+                ));
                 self.spawn(
                     false,
                     async move { Msg::FieldDefs(c.custom_field_defs().await) },
@@ -190,6 +222,7 @@ where
         tx: tx.clone(),
         drafts,
         draft_store: draft_store.clone(),
+        detail_task: std::sync::Mutex::new(None),
     };
 
     if let Ok(size) = terminal.size() {
