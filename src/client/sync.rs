@@ -10,8 +10,10 @@
 //! time, so an incremental sync sees new people and nothing else. Other
 //! users' edits reach the cache three ways: a person opened is re-read at
 //! once (unless read within [`DETAIL_FRESH`]); the people on screen are
-//! re-read at every incremental sync; and a full listing runs whenever the
-//! last one is older than [`super::FULL_SYNC_EVERY`].
+//! re-read at every incremental sync; and a full listing runs as often as
+//! the budget allows without crowding out the rest: when the last one is
+//! older than [`FULL_SYNC_MIN_GAP`] and four times its own length, and at
+//! least every [`super::FULL_SYNC_EVERY`].
 
 use super::{Client, FOCUS_REFRESH_MAX, FULL_SYNC_EVERY, SyncReport};
 use crate::backend::http::Lane;
@@ -23,6 +25,22 @@ use std::time::{Duration, Instant};
 
 /// A record or notes read this recently are not read again when opened.
 pub const DETAIL_FRESH: Duration = Duration::from_secs(60);
+
+/// Full listings run no closer together than this...
+pub const FULL_SYNC_MIN_GAP: Duration = Duration::from_secs(15 * 60);
+/// ...nor than this many times as long as the last one took, so listing
+/// everyone uses at most a quarter of the request budget.
+const FULL_SYNC_SHARE: i64 = 4;
+
+/// Whether a full listing is due at `now`: none yet, or the last one is
+/// older than [`FULL_SYNC_EVERY`], or older than both
+/// [`FULL_SYNC_MIN_GAP`] and [`FULL_SYNC_SHARE`] times its own length.
+fn full_listing_due(now: i64, last: Option<i64>, took_secs: Option<i64>) -> bool {
+    let Some(last) = last else { return true };
+    let age = now - last;
+    let gap = (FULL_SYNC_MIN_GAP.as_secs() as i64).max(FULL_SYNC_SHARE * took_secs.unwrap_or(0));
+    age >= gap.min(FULL_SYNC_EVERY.as_secs() as i64)
+}
 
 /// When people and their notes were last read from the server, in this
 /// process (so opening someone sync just listed costs only their notes).
@@ -80,13 +98,22 @@ impl Client {
         // Stamp the start: whatever is created while we list is caught next time.
         let started = jiff::Timestamp::now();
         let metas = self
-            .with_store(|s| Ok((s.newest_created_at()?, s.meta("last_full_sync")?)))
+            .with_store(|s| {
+                Ok((
+                    s.newest_created_at()?,
+                    s.meta("last_full_sync")?,
+                    s.meta("last_full_sync_secs")?,
+                ))
+            })
             .await;
-        let (newest, last_full) = metas.unwrap_or_default();
-        let full_due = match last_full.and_then(|t| t.parse::<jiff::Timestamp>().ok()) {
-            Some(at) => started.as_second() - at.as_second() > FULL_SYNC_EVERY.as_secs() as i64,
-            None => true,
-        };
+        let (newest, last_full, took) = metas.unwrap_or_default();
+        let full_due = full_listing_due(
+            started.as_second(),
+            last_full
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .map(|t| t.as_second()),
+            took.and_then(|t| t.parse().ok()),
+        );
         let result = Lane::Background
             .scope(async {
                 let incremental = match newest.filter(|_| !full_due) {
@@ -158,9 +185,11 @@ impl Client {
         }
         let n = seen.len();
         let stamp = started.to_string();
+        let took = (jiff::Timestamp::now().as_second() - started.as_second()).to_string();
         self.with_store(move |s| {
             s.forget_unseen(&seen)?;
-            s.set_meta("last_full_sync", &stamp)
+            s.set_meta("last_full_sync", &stamp)?;
+            s.set_meta("last_full_sync_secs", &took)
         })
         .await?;
         Ok(n)
@@ -323,5 +352,36 @@ impl Client {
         self.save_references().await;
         let people = page.people;
         self.with_store(move |s| s.insert_missing(&people)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_listings_run_as_often_as_a_quarter_of_the_budget_allows() {
+        let min = 60;
+        assert!(
+            full_listing_due(1000, None, None),
+            "the first sync lists everyone"
+        );
+        assert!(
+            !full_listing_due(14 * min, Some(0), Some(60)),
+            "within 15 minutes"
+        );
+        assert!(
+            full_listing_due(15 * min, Some(0), Some(60)),
+            "a one-minute listing, 15 minutes on"
+        );
+        // A listing of 10,000 people takes about 20 minutes at 20 a minute.
+        assert!(!full_listing_due(60 * min, Some(0), Some(20 * min)));
+        assert!(full_listing_due(80 * min, Some(0), Some(20 * min)));
+        // And at least daily, however long it took.
+        assert!(full_listing_due(
+            24 * 60 * min,
+            Some(0),
+            Some(10 * 60 * min)
+        ));
     }
 }
