@@ -1426,3 +1426,103 @@ async fn measure_requests_per_minute_under_the_documented_budget() {
     println!("most requests in any 60 s: {worst}");
     assert_eq!(fake.rate_limited(), 0);
 }
+
+// ------------------------------------------------------------ the CLI ----
+
+/// `rolo` in a private HOME against the fake, as a script would run it.
+fn rolo(home: &std::path::Path, base_url: &str, args: &[&str]) -> std::process::Output {
+    let config = home.join("config/rolo/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{base_url}\"\n\
+             api_key_env = \"ROLO_TEST_RR_KEY\"\nrequests_per_minute = 6000\n"
+        ),
+    )
+    .unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["--profile", "rr"])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("ROLO_TEST_RR_KEY", API_KEY)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_shows_names_takes_categories_by_name_and_refuses_unknown_tags() {
+    let fake = FakeRogerRoger::start().await;
+    let l = links(&fake);
+    let id = fake.seed(person_json(1, &l));
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: Vec<String>| {
+        let (home, url) = (home.path().to_path_buf(), fake.base_url.clone());
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            rolo(&home, &url, &args)
+        })
+    };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let out = run(args(&["sync"])).await.unwrap();
+    assert!(out.status.success(), "{}", err(&out));
+
+    let out = run(args(&["show", &id, "--format", "json"])).await.unwrap();
+    assert!(out.status.success(), "{}", err(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&shown["company"], &shown["tags"]),
+        (&json!("Acme BV"), &json!(["VIP", "Lead"]))
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("/tags/") && !text.contains("/organizations/"),
+        "{text}"
+    );
+
+    let out = run(args(&["note", "add", &id, "--text", "Lunch"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", err(&out));
+    assert!(
+        err(&out).contains("choose one of Call, General"),
+        "{}",
+        err(&out)
+    );
+    let out = run(args(&[
+        "note",
+        "add",
+        &id,
+        "--text",
+        "Lunch",
+        "--category",
+        "call",
+    ]))
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", err(&out));
+    assert_eq!(
+        fake.raw_notes(&id).last().unwrap()["category"],
+        "/note_categories/2"
+    );
+
+    let out = run(args(&["edit", &id, "--set", "tags=VIP, Prospekt"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    assert!(
+        err(&out).contains("no tag named 'Prospekt'"),
+        "{}",
+        err(&out)
+    );
+    let cache = Store::open(&home.path().join("cache/rolo/rr.sqlite")).unwrap();
+    assert_eq!(cache.queued_count().unwrap(), 0, "refused, not queued");
+    assert_eq!(fake.raw(&id).unwrap()["tags"], json!([l.vip, l.lead]));
+}

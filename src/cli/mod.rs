@@ -90,6 +90,9 @@ pub enum NoteCommand {
         text: String,
         #[arg(long)]
         title: Option<String>,
+        /// The note category, by name (RogerRoger requires one).
+        #[arg(long)]
+        category: Option<String>,
     },
     Flag {
         id: String,
@@ -293,7 +296,12 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 }
             }
         }
-        Command::Note(NoteCommand::Add { id, text, title }) => {
+        Command::Note(NoteCommand::Add {
+            id,
+            text,
+            title,
+            category,
+        }) => {
             let caps = client.capabilities();
             if !caps.notes {
                 return Err(
@@ -304,6 +312,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 person_id: id.clone(),
                 title: title.unwrap_or_default(),
                 text,
+                category: category.unwrap_or_default(),
                 ..Default::default()
             };
             let saved = client.save_note(&id, &note).await?;
