@@ -861,6 +861,16 @@ async fn a_long_retry_after_is_reported_not_slept() {
         }
     );
     assert!(started.elapsed() < Duration::from_secs(2));
+    // The server's word holds for what follows too: nothing is sent before
+    // the hour is up, and nobody is left waiting for it.
+    let before = fake.recorder.request_count();
+    let err = b.list_page(&ListQuery::default(), None).await.unwrap_err();
+    assert!(
+        matches!(err, BackendError::RateLimited { retry_after } if retry_after > Duration::from_secs(3500)),
+        "{err:?}"
+    );
+    assert_eq!(fake.recorder.request_count(), before);
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]

@@ -590,7 +590,7 @@ impl HttpClient {
         let mut retries = 0u32;
         let mut reauthed = false;
         loop {
-            let slot = self.wait_for_budget(&interactive).await;
+            let slot = self.wait_for_budget(&interactive).await?;
             let attempt = self.attempt(&spec, &url).await;
             self.inner.budget().answered(slot, Instant::now());
             let (attempt, secret) = attempt?;
@@ -618,9 +618,10 @@ impl HttpClient {
                 // POST may be repeated.
                 429 => {
                     let wait = retry_after.unwrap_or_else(|| backoff_delay(retries + 1, cfg));
+                    // The server's word holds for every request, not just this one.
+                    self.pause_all(wait);
                     if can_retry && wait <= cfg.max_retry_after {
                         retries += 1;
-                        self.pause_all(wait);
                         self.sleep(WaitReason::ServerRateLimit, wait).await;
                         continue;
                     }
@@ -738,10 +739,12 @@ impl HttpClient {
     }
 
     /// Take a slot in the budget for a request in the lane `interactive`
-    /// says (it may change while we wait), waiting as long as needed.
-    /// Interactive waits are reported on the status channel; background
-    /// pacing is not news.
-    async fn wait_for_budget(&self, interactive: &AtomicBool) -> budget::SlotId {
+    /// says (it may change while we wait), waiting as long as needed, except
+    /// that a server pause longer than `max_retry_after` is reported as
+    /// `RateLimited` at once instead of blocking the caller. Interactive
+    /// waits are reported on the status channel; background pacing is not
+    /// news.
+    async fn wait_for_budget(&self, interactive: &AtomicBool) -> Result<budget::SlotId> {
         let inner = &*self.inner;
         let limit = inner.config.rate_limit;
         let lane_now = || {
@@ -773,10 +776,16 @@ impl HttpClient {
                 Ok(slot) => {
                     drop(guard);
                     inner.budget_changed.notify_waiters();
-                    return slot;
+                    return Ok(slot);
                 }
                 Err(wait) => wait,
             };
+            if let Some(until) = until.filter(|_| server_said) {
+                let retry_after = until.saturating_duration_since(now);
+                if retry_after > inner.config.max_retry_after {
+                    return Err(BackendError::RateLimited { retry_after });
+                }
+            }
             if guard.is_none() {
                 let waiter = inner.budget().start_waiting(lane == Lane::Interactive);
                 guard = Some(WaitGuard { inner, waiter });
