@@ -77,8 +77,11 @@ pub struct Profile {
     pub client_secret_cmd: Option<String>,
     pub client_secret: Option<String>,
     pub audience: Option<String>,
-    /// Requests per minute the server allows (RogerRoger: 20).
-    pub rate_limit_per_minute: Option<u32>,
+    /// Requests per minute rolo may send (RogerRoger's documented budget:
+    /// 20); a server's 429 `Retry-After` still wins. The older name
+    /// `rate_limit_per_minute` is read too.
+    #[serde(alias = "rate_limit_per_minute")]
+    pub requests_per_minute: Option<u32>,
     /// Seconds to wait for a connection (default 5).
     pub connect_timeout_secs: Option<f64>,
     /// Seconds to wait for a whole request, reply included (default 20).

@@ -140,7 +140,7 @@ pub fn remote_backend(
         BackendKind::Local => unreachable!("local profiles are opened by local_client"),
         BackendKind::Rogerroger => {
             let mut config = RogerRoger::default_config(base_url);
-            if let Some(n) = profile.rate_limit_per_minute {
+            if let Some(n) = profile.requests_per_minute {
                 config.rate_limit = Some(RateLimit::per_minute(n));
             }
             profile.apply_timeouts(&mut config);
@@ -151,7 +151,7 @@ pub fn remote_backend(
         }
         BackendKind::Introzy => {
             let mut config = HttpConfig::new(base_url);
-            config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            config.rate_limit = profile.requests_per_minute.map(RateLimit::per_minute);
             profile.apply_timeouts(&mut config);
             IntrozyBackend::new(config, &need_key()?).map(|b| {
                 let status = b.http().status();
@@ -176,7 +176,7 @@ pub fn remote_backend(
                 _ => RhythmAuth::Static(need_key()?),
             };
             let mut config = HttpConfig::new(base_url);
-            config.rate_limit = profile.rate_limit_per_minute.map(RateLimit::per_minute);
+            config.rate_limit = profile.requests_per_minute.map(RateLimit::per_minute);
             profile.apply_timeouts(&mut config);
             RhythmBackend::new(config, &tenant, auth).map(|b| {
                 let status = b.http().status();

@@ -77,9 +77,16 @@ trait Fake: Send + Sync + 'static {
     fn mine(&self, p: &Person) -> String {
         p.job_title.clone()
     }
+    /// The category a new note names, where the server requires one.
+    fn note_category(&self) -> String {
+        String::new()
+    }
 }
 
 impl Fake for FakeRogerRoger {
+    fn note_category(&self) -> String {
+        "General".into()
+    }
     fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -441,6 +448,7 @@ async fn offline_create_then_edit<F: Fake>(fake: F) {
     if with_notes {
         let note = Note {
             text: "Created offline".into(),
+            category: env.fake.note_category(),
             ..Default::default()
         };
         env.client.save_note(&created.id, &note).await.unwrap();
@@ -583,6 +591,7 @@ async fn offline_note_is_created_once<F: Fake>(fake: F) {
 
     let note = Note {
         text: "Met at the offline meetup".into(),
+        category: env.fake.note_category(),
         ..Default::default()
     };
     let saved = env.client.save_note(&id, &note).await.expect("queued");

@@ -131,6 +131,8 @@ pub enum Msg {
         result: Result<usize, BackendError>,
     },
     FieldDefs(Vec<crate::model::CustomFieldDef>),
+    /// The note categories the server offers (RogerRoger), by name.
+    NoteCategories(Vec<String>),
     /// The clock, for "synced 4 min ago".
     Tick(jiff::Timestamp),
 }

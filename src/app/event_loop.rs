@@ -26,6 +26,9 @@ struct Runner {
     tx: mpsc::UnboundedSender<Msg>,
     drafts: watch::Sender<Option<super::state::Draft>>,
     draft_store: DraftStore,
+    /// The detail read of the newest selection; an older one still waiting
+    /// for the request budget is dropped, not sent.
+    detail_task: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 impl Runner {
@@ -57,13 +60,22 @@ impl Runner {
             }
             Effect::LoadDetail { request, id } => {
                 let tx = self.tx.clone();
-                self.spawn(false, async move {
+                let task = tokio::spawn(async move {
                     // The cache answers in milliseconds; the server may take
                     // seconds (rate limits). Show, and let the user edit,
-                    // what is cached meanwhile.
+                    // what is cached meanwhile; ask the server unless it was
+                    // read moments ago.
                     if c.is_remote()
-                        && let Some((person, notes)) = cached_detail(&c, &id).await
+                        && let Ok(Some((person, notes))) = c.cached_detail(&id).await
                     {
+                        if c.detail_is_fresh(&id) {
+                            let _ = tx.send(Msg::DetailLoaded {
+                                request,
+                                id,
+                                result: Ok((person, notes)),
+                            });
+                            return;
+                        }
                         let _ = tx.send(Msg::DetailCached {
                             request,
                             id: id.clone(),
@@ -72,12 +84,16 @@ impl Runner {
                         });
                     }
                     let result = c.load_detail(&id).await;
-                    Msg::DetailLoaded {
+                    let _ = tx.send(Msg::DetailLoaded {
                         request,
                         id,
                         result,
-                    }
-                })
+                    });
+                });
+                let mut current = self.detail_task.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(older) = current.replace(task.abort_handle()) {
+                    older.abort();
+                }
             }
             Effect::SavePerson { base, edited } => self.spawn(true, async move {
                 Msg::PersonSaved(c.save_person(base.as_ref(), &edited).await)
@@ -120,11 +136,19 @@ impl Runner {
                     let mut progress = move |done: usize, total: Option<u64>| {
                         let _ = progress_tx.send(Msg::SyncProgress { done, total });
                     };
-                    Msg::SyncDone(c.sync_with_focus(&focus, &mut progress).await)
+                    let report = c.sync_with_focus(&focus, &mut progress).await;
+                    // Sync refreshes the note categories the editor offers.
+                    let _ = tx.send(Msg::NoteCategories(
+                        c.reference_names(crate::model::RefKind::NoteCategory),
+                    ));
+                    Msg::SyncDone(report)
                 })
             }
             Effect::Flush => self.spawn(false, async move { Msg::Flushed(c.flush().await) }),
             Effect::LoadFieldDefs => {
+                let _ = self.tx.send(Msg::NoteCategories(
+                    c.reference_names(crate::model::RefKind::NoteCategory),
+                ));
                 self.spawn(
                     false,
                     async move { Msg::FieldDefs(c.custom_field_defs().await) },
@@ -167,20 +191,6 @@ impl Runner {
     }
 }
 
-/// A person's cached record and notes (flagged first, newest first).
-async fn cached_detail(
-    client: &Client,
-    id: &str,
-) -> Option<(crate::model::Person, Vec<crate::model::Note>)> {
-    let key = id.to_string();
-    let (person, mut notes) = client
-        .with_store(move |s| Ok((s.get_person(&key)?, s.notes_for(&key)?)))
-        .await
-        .ok()?;
-    crate::model::sort_notes(&mut notes);
-    Some((person?, notes))
-}
-
 /// OSC 52 puts text on the clipboard of the terminal the user sits at,
 /// through SSH and tmux, with no display server needed.
 fn copy_osc52(text: &str) -> Result<(), String> {
@@ -220,6 +230,7 @@ where
         tx: tx.clone(),
         drafts,
         draft_store: draft_store.clone(),
+        detail_task: std::sync::Mutex::new(None),
     };
 
     if let Ok(size) = terminal.size() {

@@ -351,6 +351,8 @@ pub struct NoteEditor {
     pub focus: EditorFocus,
     /// Title and category exist on this backend.
     pub has_title: bool,
+    /// The categories the server offers; ↑/↓ on the category line picks one.
+    pub categories: Vec<String>,
     initial: (String, String, String),
     pub saving: bool,
     pub error: Option<String>,
@@ -371,6 +373,7 @@ impl NoteEditor {
             body: TextArea::default(),
             focus: EditorFocus::Body,
             has_title,
+            categories: Vec::new(),
             initial: (title, category, text.clone()),
             saving: false,
             error: None,
@@ -440,6 +443,26 @@ impl NoteEditor {
             category: self.category.value().to_string(),
             text: self.text(),
         }
+    }
+
+    /// Put the next (`step` 1) or previous (-1) offered category on the
+    /// category line; false when none is offered.
+    pub fn cycle_category(&mut self, step: isize) -> bool {
+        let n = self.categories.len() as isize;
+        if n == 0 {
+            return false;
+        }
+        let current = self
+            .categories
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(self.category.value().trim()));
+        let next = match current {
+            Some(i) => (i as isize + step).rem_euclid(n),
+            None if step > 0 => 0,
+            None => n - 1,
+        };
+        self.category = LineInput::new(self.categories[next as usize].clone());
+        true
     }
 
     /// The note to save.
@@ -677,6 +700,8 @@ pub struct State {
     pub sync: SyncView,
     /// How to label custom fields, in display order (empty: show keys).
     pub field_defs: Vec<crate::model::CustomFieldDef>,
+    /// The note categories the server offers, by name (empty: free text).
+    pub note_categories: Vec<String>,
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
@@ -710,6 +735,7 @@ impl State {
             sync: SyncView::default(),
             server_search: 0,
             field_defs: Vec::new(),
+            note_categories: Vec::new(),
             pending_keys: Vec::new(),
             awaiting: None,
             size: (100, 30),

@@ -200,6 +200,12 @@ fn handle_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// While the list shows fewer people than this, every synced page reloads it.
+const LIST_RELOAD_BELOW: usize = 1000;
+
+/// A remote profile left open syncs again after this long.
+const AUTO_SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// Keys no binding claimed: typing in the search bar, a form field or the
 /// note editor.
 fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
@@ -227,6 +233,9 @@ fn text_input(state: &mut State, mode: KeyMode, key: &KeyEvent) -> Vec<Effect> {
             if let Some(Overlay::NoteEditor(ed)) = state.overlays.last_mut() {
                 changed = match ed.focus {
                     EditorFocus::Title => ed.title.handle_key(key),
+                    // Up/Down pick among the server's categories.
+                    EditorFocus::Category if key.code == KeyCode::Up => ed.cycle_category(-1),
+                    EditorFocus::Category if key.code == KeyCode::Down => ed.cycle_category(1),
                     EditorFocus::Category => ed.category.handle_key(key),
                     EditorFocus::Body => ed.body.input(*key),
                 };
@@ -577,8 +586,9 @@ fn person_action(state: &mut State, action: Action) -> Vec<Effect> {
         // A new note needs nothing but who it is for: the editor opens at
         // once, whatever is still loading.
         Action::AddNote if state.caps.multiple_notes => {
-            let editor =
+            let mut editor =
                 NoteEditor::for_person(&summary.id, &summary.display_name, state.caps.note_titles);
+            editor.categories = state.note_categories.clone();
             state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
         }
         Action::EditPerson | Action::AddNote | Action::Enrich => {
@@ -612,7 +622,8 @@ fn add_note(state: &mut State, person: &Person) -> Vec<Effect> {
         state.focus = Focus::Detail;
         return edit_note(state);
     }
-    let editor = NoteEditor::new(person, None, state.caps.note_titles);
+    let mut editor = NoteEditor::new(person, None, state.caps.note_titles);
+    editor.categories = state.note_categories.clone();
     state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
     Vec::new()
 }
@@ -661,7 +672,8 @@ fn edit_note(state: &mut State) -> Vec<Effect> {
         state.info("no note selected — n adds one");
         return Vec::new();
     };
-    let editor = NoteEditor::new(&person, Some(note), state.caps.note_titles);
+    let mut editor = NoteEditor::new(&person, Some(note), state.caps.note_titles);
+    editor.categories = state.note_categories.clone();
     state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
     Vec::new()
 }
@@ -792,7 +804,8 @@ fn restore_draft(state: &mut State, draft: Draft) -> Vec<Effect> {
                 ..Default::default()
             })
         });
-    let editor = NoteEditor::from_draft(&draft, base, state.caps.note_titles);
+    let mut editor = NoteEditor::from_draft(&draft, base, state.caps.note_titles);
+    editor.categories = state.note_categories.clone();
     state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
     state.info(format!(
         "restored your unsaved note for {}",
@@ -1054,7 +1067,14 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SyncProgress { done, total } => {
             state.sync.progress = Some((done, total));
-            Vec::new()
+            // A first sync fills the list as pages arrive; reloads thin out
+            // as the list grows (each doubles it), so a big one costs few.
+            let shown = state.people.all.len();
+            if done > shown && (shown < LIST_RELOAD_BELOW || done >= 2 * shown) {
+                vec![Effect::LoadPeople]
+            } else {
+                Vec::new()
+            }
         }
         Msg::SyncDone(report) => {
             state.sync.progress = None;
@@ -1107,8 +1127,24 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.field_defs = defs;
             Vec::new()
         }
+        Msg::NoteCategories(names) => {
+            state.note_categories = names;
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.sync.now = Some(now);
+            // Keep a remote cache fresh while rolo stays open: other users'
+            // edits arrive with the next sync (see client::sync).
+            let due = state.sync.last_sync.is_some_and(|at| {
+                now.as_second() - at.as_second() >= AUTO_SYNC_EVERY.as_secs() as i64
+            });
+            if state.sync.remote
+                && state.sync.progress.is_none()
+                && state.sync.offline.is_none()
+                && due
+            {
+                return start_sync(state);
+            }
             Vec::new()
         }
     }

@@ -7,21 +7,49 @@
 //! 2xx [`HttpResponse`] back or an already-mapped error. Waits (rate budget,
 //! `Retry-After`, backoff) are published on a `watch` channel of
 //! [`NetStatus`] so the UI can say "waiting for rate limit (12s)".
+//!
+//! Scheduling: every request runs in a [`Lane`] (interactive unless the
+//! caller wraps its work in [`Lane::scope`]); how each lane spends the
+//! budget is in [`budget`]. Identical GETs in flight at the same time are
+//! sent once and share the reply, so opening a busy person twice, or sync
+//! and the detail pane reading the same record, costs one request.
 
 use super::{BackendError, Result};
 use crate::model::Violation;
 use async_trait::async_trait;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared, WeakShared};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 pub use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::collections::VecDeque;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
+
+mod budget;
+use budget::Budget;
+pub use budget::Lane;
+
+tokio::task_local! {
+    static LANE: Lane;
+}
+
+impl Lane {
+    /// Run `work` with every request it makes in this lane.
+    pub async fn scope<F: std::future::Future>(self, work: F) -> F::Output {
+        LANE.scope(self, work).await
+    }
+
+    /// The lane of the running task (interactive unless scoped).
+    pub fn current() -> Lane {
+        LANE.try_with(|l| *l).unwrap_or_default()
+    }
+}
 
 /// Content types the adapters send.
 pub const JSON: &str = "application/json";
@@ -69,7 +97,8 @@ pub struct HttpConfig {
     /// A `Retry-After` longer than this is reported as `RateLimited` at once
     /// instead of silently blocking the caller for an hour.
     pub max_retry_after: Duration,
-    /// Client-side budget; requests wait (never fail) until the window allows.
+    /// Client-side budget; requests wait (never fail) until the window
+    /// allows, in their lane (see [`budget`]).
     pub rate_limit: Option<RateLimit>,
 }
 
@@ -336,14 +365,53 @@ pub struct HttpClient {
     inner: Arc<Inner>,
 }
 
+type SharedReply = Shared<BoxFuture<'static, Result<HttpResponse>>>;
+
+/// A GET being sent, which identical GETs join instead of sending their own.
+struct InFlight {
+    reply: WeakShared<BoxFuture<'static, Result<HttpResponse>>>,
+    /// Set when an interactive caller joined: the request moves up a lane.
+    interactive: Arc<AtomicBool>,
+}
+
 struct Inner {
     client: reqwest::Client,
     base: reqwest::Url,
     config: HttpConfig,
     auth: Auth,
-    limiter: Mutex<Limiter>,
+    budget: Mutex<Budget>,
+    /// Woken whenever the budget changes (a slot taken, a waiter gone, a
+    /// request promoted), so waiters re-check instead of sleeping it out.
+    budget_changed: Notify,
+    in_flight: Mutex<HashMap<String, InFlight>>,
     status: watch::Sender<NetStatus>,
     attempts: AtomicU64,
+}
+
+impl Inner {
+    fn budget(&self) -> MutexGuard<'_, Budget> {
+        // A poisoned lock only means another task panicked mid-update; the
+        // bookkeeping is still usable.
+        self.budget.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn in_flight(&self) -> MutexGuard<'_, HashMap<String, InFlight>> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Drops a waiter's registration however its wait ends (a cancelled task
+/// included), so a gone interactive request never holds back sync.
+struct WaitGuard<'a> {
+    inner: &'a Inner,
+    waiter: u64,
+}
+
+impl Drop for WaitGuard<'_> {
+    fn drop(&mut self) {
+        self.inner.budget().stop_waiting(self.waiter);
+        self.inner.budget_changed.notify_waiters();
+    }
 }
 
 impl fmt::Debug for HttpClient {
@@ -397,7 +465,9 @@ impl HttpClient {
                 base,
                 config,
                 auth,
-                limiter: Mutex::new(Limiter::default()),
+                budget: Mutex::new(Budget::default()),
+                budget_changed: Notify::new(),
+                in_flight: Mutex::new(HashMap::new()),
                 status,
                 attempts: AtomicU64::new(0),
             }),
@@ -450,14 +520,85 @@ impl HttpClient {
     }
 
     /// Send with retries; `Ok` only for 2xx (or a `pass_through` status).
+    /// A GET identical to one in flight waits for that one's reply.
     pub async fn send(&self, spec: RequestSpec) -> Result<HttpResponse> {
         let url = self.url_for(&spec.path)?;
+        let interactive = Lane::current() == Lane::Interactive;
+        let Some(key) = shared_key(&spec, &url) else {
+            let lane = Arc::new(AtomicBool::new(interactive));
+            return self.send_now(spec, url, lane).await;
+        };
+        self.send_shared(key, spec, url, interactive).await
+    }
+
+    async fn send_shared(
+        &self,
+        key: String,
+        spec: RequestSpec,
+        url: reqwest::Url,
+        interactive: bool,
+    ) -> Result<HttpResponse> {
+        let reply: SharedReply = {
+            let mut in_flight = self.inner.in_flight();
+            let joined = in_flight.get(&key).and_then(|f| {
+                let reply = f.reply.upgrade()?;
+                Some((reply, f.interactive.clone()))
+            });
+            match joined {
+                Some((reply, lane)) => {
+                    tracing::debug!("http: joining a GET already in flight");
+                    if interactive && !lane.swap(true, Ordering::SeqCst) {
+                        self.inner.budget_changed.notify_waiters();
+                    }
+                    reply
+                }
+                None => {
+                    let lane = Arc::new(AtomicBool::new(interactive));
+                    let this = self.clone();
+                    let (k, mine) = (key.clone(), lane.clone());
+                    let reply = async move {
+                        let result = this.send_now(spec, url, mine.clone()).await;
+                        let mut in_flight = this.inner.in_flight();
+                        if in_flight
+                            .get(&k)
+                            .is_some_and(|f| Arc::ptr_eq(&f.interactive, &mine))
+                        {
+                            in_flight.remove(&k);
+                        }
+                        result
+                    }
+                    .boxed()
+                    .shared();
+                    if let Some(weak) = reply.downgrade() {
+                        in_flight.insert(
+                            key,
+                            InFlight {
+                                reply: weak,
+                                interactive: lane,
+                            },
+                        );
+                    }
+                    reply
+                }
+            }
+        };
+        reply.await
+    }
+
+    async fn send_now(
+        &self,
+        spec: RequestSpec,
+        url: reqwest::Url,
+        interactive: Arc<AtomicBool>,
+    ) -> Result<HttpResponse> {
         let cfg = &self.inner.config;
         let mut retries = 0u32;
         let mut reauthed = false;
         loop {
-            self.wait_for_budget().await;
-            let (attempt, secret) = self.attempt(&spec, &url).await?;
+            let slot = self.wait_for_budget(&interactive).await?;
+            let attempt = self.attempt(&spec, &url).await;
+            self.inner.budget().answered(slot, Instant::now());
+            let (attempt, secret) = attempt?;
             let can_retry = retries < cfg.max_retries;
             let reply = match attempt {
                 Attempt::Reply(reply) => reply,
@@ -486,9 +627,10 @@ impl HttpClient {
                 // POST may be repeated.
                 429 => {
                     let wait = retry_after.unwrap_or_else(|| backoff_delay(retries + 1, cfg));
+                    // The server's word holds for every request, not just this one.
+                    self.pause_all(wait);
                     if can_retry && wait <= cfg.max_retry_after {
                         retries += 1;
-                        self.pause_all(wait);
                         self.sleep(WaitReason::ServerRateLimit, wait).await;
                         continue;
                     }
@@ -607,46 +749,99 @@ impl HttpClient {
         }
     }
 
-    /// Take a slot in the client-side budget, waiting as long as needed.
-    async fn wait_for_budget(&self) {
-        let Some(limit) = self.inner.config.rate_limit else {
-            // Still honour a server 429 pause shared across tasks.
-            return self.wait_for_pause().await;
+    /// Take a slot in the budget for a request in the lane `interactive`
+    /// says (it may change while we wait), waiting as long as needed, except
+    /// that a server pause longer than `max_retry_after` is reported as
+    /// `RateLimited` at once instead of blocking the caller. Interactive
+    /// waits are reported on the status channel; background pacing is not
+    /// news.
+    async fn wait_for_budget(&self, interactive: &AtomicBool) -> Result<budget::SlotId> {
+        let inner = &*self.inner;
+        let limit = inner.config.rate_limit;
+        let lane_now = || {
+            if interactive.load(Ordering::SeqCst) {
+                Lane::Interactive
+            } else {
+                Lane::Background
+            }
         };
+        let mut guard: Option<WaitGuard<'_>> = None;
         loop {
+            let changed = inner.budget_changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let lane = lane_now();
             let now = Instant::now();
-            let wait_until = match self.inner.limiter.lock() {
-                Ok(mut l) => l.reserve(now, limit),
-                // A poisoned lock only means another task panicked mid-update;
-                // sending without the budget beats never sending.
-                Err(_) => None,
+            let decision = {
+                let mut budget = inner.budget();
+                let waiter = guard.as_ref().map(|g| g.waiter);
+                if let Some(w) = waiter {
+                    budget.set_waiting(w, lane == Lane::Interactive);
+                }
+                let paused = budget.paused_until.filter(|&p| p > now);
+                budget
+                    .reserve(now, limit, lane, waiter)
+                    .map_err(|until| (until, paused.is_some()))
             };
-            match wait_until {
-                None => return,
-                Some(until) => {
-                    self.sleep(WaitReason::RateBudget, until.saturating_duration_since(now))
-                        .await
+            let (until, server_said) = match decision {
+                Ok(slot) => {
+                    drop(guard);
+                    inner.budget_changed.notify_waiters();
+                    return Ok(slot);
+                }
+                Err(wait) => wait,
+            };
+            if let Some(until) = until.filter(|_| server_said) {
+                let retry_after = until.saturating_duration_since(now);
+                if retry_after > inner.config.max_retry_after {
+                    return Err(BackendError::RateLimited { retry_after });
                 }
             }
-        }
-    }
-
-    async fn wait_for_pause(&self) {
-        let until = self.inner.limiter.lock().ok().and_then(|l| l.paused_until);
-        if let Some(until) = until {
-            let wait = until.saturating_duration_since(Instant::now());
-            if !wait.is_zero() {
-                self.sleep(WaitReason::ServerRateLimit, wait).await;
+            if guard.is_none() {
+                let waiter = inner.budget().start_waiting(lane == Lane::Interactive);
+                guard = Some(WaitGuard { inner, waiter });
+                // Background requests must see this one waiting: re-check.
+                inner.budget_changed.notify_waiters();
+                continue;
+            }
+            let waiting = until.map(|until| NetStatus::Waiting {
+                reason: if server_said {
+                    WaitReason::ServerRateLimit
+                } else {
+                    WaitReason::RateBudget
+                },
+                until,
+            });
+            let report = waiting.filter(|_| lane == Lane::Interactive || server_said);
+            if let Some(w) = report {
+                tracing::debug!(?w, "http: waiting for the budget");
+                inner.status.send_replace(w);
+            }
+            match until {
+                Some(until) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(until.into()) => {}
+                        _ = &mut changed => {}
+                    }
+                }
+                None => changed.await,
+            }
+            if let Some(w) = report {
+                inner.status.send_if_modified(|s| {
+                    let ours = *s == w;
+                    if ours {
+                        *s = NetStatus::Idle;
+                    }
+                    ours
+                });
             }
         }
     }
 
     /// After a 429, make every task sharing this client hold off too.
     fn pause_all(&self, wait: Duration) {
-        if let Ok(mut l) = self.inner.limiter.lock() {
-            let until = Instant::now() + wait;
-            l.paused_until = Some(l.paused_until.map_or(until, |p| p.max(until)));
-        }
+        self.inner.budget().pause(Instant::now() + wait);
+        self.inner.budget_changed.notify_waiters();
     }
 
     async fn backoff(&self, attempt: u32, server_hint: Option<Duration>) {
@@ -925,36 +1120,19 @@ fn scrub_error(err: BackendError, secret: Option<&SecretString>) -> BackendError
     }
 }
 
-/// Sliding-window budget plus a shared pause after a server 429.
-#[derive(Debug, Default)]
-struct Limiter {
-    sent: VecDeque<Instant>,
-    paused_until: Option<Instant>,
-}
-
-impl Limiter {
-    /// Record a send at `now` if the window allows and return `None`;
-    /// otherwise return when to try again.
-    fn reserve(&mut self, now: Instant, limit: RateLimit) -> Option<Instant> {
-        if let Some(p) = self.paused_until {
-            if p > now {
-                return Some(p);
-            }
-            self.paused_until = None;
-        }
-        while self
-            .sent
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= limit.per)
-        {
-            self.sent.pop_front();
-        }
-        if self.sent.len() < limit.requests.max(1) as usize {
-            self.sent.push_back(now);
-            return None;
-        }
-        self.sent.front().map(|&oldest| oldest + limit.per)
+/// The key under which identical GETs share one request: method, URL with
+/// query, and what we accept. Anything else (writes, bodies) is never shared.
+fn shared_key(spec: &RequestSpec, url: &reqwest::Url) -> Option<String> {
+    if spec.method != Method::GET || spec.body.is_some() || spec.form.is_some() {
+        return None;
     }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(spec.query.iter())
+        .finish();
+    Some(format!(
+        "{url}?{query}#{}",
+        spec.accept.as_deref().unwrap_or_default()
+    ))
 }
 
 #[cfg(test)]
@@ -1106,28 +1284,6 @@ mod tests {
             let d30 = backoff_delay(30, &cfg);
             assert!(d30 >= Duration::from_millis(500) && d30 <= Duration::from_millis(1000));
         }
-    }
-
-    #[test]
-    fn sliding_window_waits_for_oldest_to_expire() {
-        let limit = RateLimit {
-            requests: 2,
-            per: Duration::from_secs(60),
-        };
-        let t0 = Instant::now();
-        let mut l = Limiter::default();
-        assert_eq!(l.reserve(t0, limit), None);
-        assert_eq!(l.reserve(t0 + Duration::from_secs(10), limit), None);
-        assert_eq!(
-            l.reserve(t0 + Duration::from_secs(20), limit),
-            Some(t0 + Duration::from_secs(60))
-        );
-        assert_eq!(l.reserve(t0 + Duration::from_secs(60), limit), None);
-        l.paused_until = Some(t0 + Duration::from_secs(200));
-        assert_eq!(
-            l.reserve(t0 + Duration::from_secs(100), limit),
-            Some(t0 + Duration::from_secs(200))
-        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod local;
 pub mod rhythm;
 pub mod rogerroger;
 
-use crate::model::{Capabilities, Note, NoteId, Person, PersonId, Violation};
+use crate::model::{Capabilities, Note, NoteId, Person, PersonId, RefKind, Reference, Violation};
 use async_trait::async_trait;
 use std::time::Duration;
 
@@ -153,6 +153,49 @@ pub trait Backend: Send + Sync {
         _cursor: Option<Cursor>,
     ) -> Result<Option<Page>> {
         Ok(None)
+    }
+
+    // ---- reference data (see `model::reference`) ----
+    //
+    // Adapters whose records link to other resources (RogerRoger IRIs)
+    // resolve the links themselves and return people and notes with names.
+    // The client keeps what they learnt in the cache: it hands it back at
+    // start (`restore_references`), saves what is new after each read
+    // (`take_references`), and asks before queueing a write whether the
+    // names in it exist (`check_references`). Adapters never touch the
+    // store. The defaults suit backends whose records carry names.
+
+    /// Reference data from the cache, so names resolve without requests.
+    fn restore_references(&self, _refs: Vec<Reference>) {}
+
+    /// Reference data learnt from the server since the last call.
+    fn take_references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
+
+    /// Re-read the reference data the server can list (sync calls this
+    /// before a full listing, so renamed tags and new organisations show).
+    async fn refresh_references(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// The names users can choose from for `kind` (note categories in the
+    /// note form, tags), from what the adapter knows; no network.
+    fn reference_names(&self, _kind: RefKind) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Refuse, before anything is queued, names in `edited` that do not
+    /// exist on the server (a tag or organisation nobody created), with a
+    /// message naming them. Only names that differ from `base` are checked;
+    /// no network.
+    fn check_references(&self, _base: Option<&Person>, _edited: &Person) -> Result<()> {
+        Ok(())
+    }
+
+    /// The same for a note (its category).
+    fn check_note_references(&self, _note: &Note) -> Result<()> {
+        Ok(())
     }
 
     /// Every page, in order. `progress(done, total)` after each page.

@@ -95,6 +95,9 @@ pub enum NoteCommand {
         text: String,
         #[arg(long)]
         title: Option<String>,
+        /// The note category, by name (RogerRoger requires one).
+        #[arg(long)]
+        category: Option<String>,
     },
     Flag {
         id: String,
@@ -373,7 +376,12 @@ pub async fn run(
             let (_, notes) = client.load_detail(&id).await?;
             print_notes(&notes, format, out)
         }
-        Command::Note(NoteCommand::Add { id, text, title }) => {
+        Command::Note(NoteCommand::Add {
+            id,
+            text,
+            title,
+            category,
+        }) => {
             if !caps.notes {
                 return Err(refuse(format!("{backend} has no notes")));
             }
@@ -392,6 +400,7 @@ pub async fn run(
                 person_id: id.clone(),
                 title: title.unwrap_or_default(),
                 text,
+                category: category.unwrap_or_default(),
                 ..Default::default()
             };
             let saved = client.save_note(&id, &note).await.map_err(not_done)?;

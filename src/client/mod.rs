@@ -10,6 +10,7 @@
 
 use crate::backend::{Backend, BackendError, EnrichOutcome};
 pub mod flush;
+mod refs;
 mod sync;
 
 use crate::model::{Capabilities, Note, Person};
@@ -34,6 +35,8 @@ pub struct Client {
     net_status: Option<crate::workspace::NetStatusRx>,
     /// One flush at a time: two would send the same op twice.
     flushing: Arc<tokio::sync::Mutex<()>>,
+    /// What was read from the server lately (see [`sync`]).
+    reads: Arc<sync::ReadLog>,
 }
 
 impl std::fmt::Debug for Client {
@@ -70,11 +73,13 @@ impl Client {
             remote: false,
             net_status: None,
             flushing: Arc::default(),
+            reads: Arc::default(),
         }
     }
 
     /// A remote backend with `store` as its cache.
     pub fn remote(backend: Arc<dyn Backend>, store: Arc<Mutex<Store>>) -> Client {
+        refs::restore(backend.as_ref(), &store);
         Client {
             remote: true,
             ..Client::new(backend, store)
@@ -170,6 +175,8 @@ impl Client {
         if !violations.is_empty() {
             return Err(BackendError::Validation(violations));
         }
+        // A tag or organisation the server does not have: refused now.
+        self.backend.check_references(base, edited)?;
         let mut person = edited.clone().normalize();
         let op = match base {
             Some(base) => Op::UpdatePerson {
@@ -211,6 +218,8 @@ impl Client {
 
     /// Create the note when it has no id yet, else replace it.
     pub async fn save_note(&self, person_id: &str, note: &Note) -> Result<Note, BackendError> {
+        // A missing or unknown category: refused now, never queued.
+        self.backend.check_note_references(note)?;
         if !self.remote {
             return if note.id.is_empty() {
                 self.backend.create_note(person_id, note).await

@@ -5,9 +5,11 @@
 pub mod custom;
 pub mod field;
 pub mod label;
+pub mod reference;
 
 pub use custom::{CustomFieldDef, CustomFieldKind, FieldOption, validate_custom_fields};
 pub use field::PersonField;
+pub use reference::{RefKind, Reference};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -109,6 +111,9 @@ pub struct Person {
     /// Tag name -> colour (`#rrggbb` or `#rgb`) where the CRM gives one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tag_colors: BTreeMap<String, String>,
+    /// Tag name -> text colour, where the CRM gives one with the background.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tag_text_colors: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
     #[serde(default)]

@@ -18,12 +18,13 @@ struct Step {
 }
 
 /// Every step since the first release, oldest first.
-const STEPS: &[Step] = &[Step {
-    // The schema of the first releases, which set no user_version. A database
-    // they made already has these tables, hence `IF NOT EXISTS` in this step
-    // alone.
-    version: 1,
-    sql: "
+const STEPS: &[Step] = &[
+    Step {
+        // The schema of the first releases, which set no user_version. A database
+        // they made already has these tables, hence `IF NOT EXISTS` in this step
+        // alone.
+        version: 1,
+        sql: "
 CREATE TABLE IF NOT EXISTS people (
     id           TEXT PRIMARY KEY,
     display_name TEXT NOT NULL,
@@ -58,7 +59,23 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_by_person ON outbox(person_id);
 ",
-}];
+    },
+    Step {
+        // Reference data of remote CRMs (RogerRoger's tags, organisations,
+        // users, segments, note categories), so names show offline.
+        version: 2,
+        sql: "
+CREATE TABLE refs (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX refs_by_kind ON refs(kind, name);
+",
+    },
+];
 
 /// The schema version this rolo writes.
 pub const SCHEMA_VERSION: i64 = STEPS[STEPS.len() - 1].version;

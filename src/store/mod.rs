@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod migrate;
+mod refs;
+mod sync;
 pub use migrate::SCHEMA_VERSION;
 
 #[derive(Debug, thiserror::Error)]

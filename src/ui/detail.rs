@@ -84,9 +84,10 @@ fn person_lines(p: &Person, defs: &[CustomFieldDef], theme: Theme) -> Vec<Line<'
         for t in &p.tags {
             match p.tag_colors.get(t) {
                 Some(color) => {
+                    let text = p.tag_text_colors.get(t).map(String::as_str);
                     spans.push(Span::styled(
                         format!(" {} ", clean(t)),
-                        theme.tag_colored(color),
+                        theme.tag_in(color, text),
                     ));
                     spans.push(Span::raw(" "));
                 }

@@ -88,6 +88,18 @@ pub fn draw(frame: &mut Frame, area: Rect, ed: &NoteEditor, theme: Theme) {
     let status = match &ed.error {
         Some(e) => Line::styled(fit(&clean(e), footer.width as usize), theme.error()),
         None if ed.saving => Line::styled("saving…", theme.busy()),
+        None if ed.focus == EditorFocus::Category && !ed.categories.is_empty() => {
+            let choices = ed
+                .categories
+                .iter()
+                .map(|c| clean(c))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            Line::styled(
+                fit(&format!("↑/↓ choose: {choices}"), footer.width as usize),
+                theme.dim(),
+            )
+        }
         None => Line::styled(
             "Ctrl-U undo · Ctrl-R redo · Alt-F/B words · saved to drafts as you type",
             theme.dim(),

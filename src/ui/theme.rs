@@ -98,16 +98,23 @@ impl Theme {
         self.fg(Color::Magenta)
     }
 
-    /// A tag in its CRM colour, mapped to the nearest of the 16 ANSI
-    /// colours (so it works on 16-colour terminals), with readable text.
-    pub fn tag_colored(self, hex: &str) -> Style {
-        match (self.color, parse_hex(hex)) {
+    /// A tag in its CRM background and text colours, both mapped to the
+    /// nearest of the 16 ANSI colours (so it works on 16-colour terminals).
+    /// Text that would vanish into its background (both
+    /// mapped to one colour) or is not given becomes black or white,
+    /// whichever reads on the background.
+    pub fn tag_in(self, background: &str, text: Option<&str>) -> Style {
+        match (self.color, parse_hex(background)) {
             (true, Some(rgb)) => {
                 let bg = nearest_ansi(rgb);
                 let light = 299 * rgb.0 as u32 + 587 * rgb.1 as u32 + 114 * rgb.2 as u32 > 128_000;
-                Style::default()
-                    .bg(bg)
-                    .fg(if light { Color::Black } else { Color::White })
+                let readable = if light { Color::Black } else { Color::White };
+                let fg = text
+                    .and_then(parse_hex)
+                    .map(nearest_ansi)
+                    .filter(|&fg| fg != bg)
+                    .unwrap_or(readable);
+                Style::default().bg(bg).fg(fg)
             }
             _ => self.tag(),
         }

@@ -1,14 +1,37 @@
 //! RogerRoger (API Platform, JSON-LD/Hydra) adapter.
 //!
-//! Wire facts (DESIGN.md §4): `X-API-KEY` auth, 20 requests/minute per tenant,
-//! collections `member`/`totalItems`/`view.next` (older servers prefix them
-//! with `hydra:`), `itemsPerPage` ≤ 30, POST/PUT with `application/ld+json`,
-//! PATCH with `application/merge-patch+json`, 422 problem+json violations.
+//! Wire facts (DESIGN.md §4, `../shared/api/rogerroger-*`): `X-API-KEY`
+//! auth, 20 requests/minute per tenant, collections `member`/`totalItems`/
+//! `view.next` (older servers prefix them with `hydra:`), `itemsPerPage` ≤
+//! 30, POST/PUT with `application/ld+json`, PATCH with
+//! `application/merge-patch+json`, 422 problem+json violations. The API has
+//! no DELETE, neither for people nor for notes: both are refused here,
+//! before anything is sent.
+//!
+//! * [`wire`]: one serde struct per resource, unknown fields kept.
+//! * [`refs`]: what the IRIs in people and notes (`/tags/{id}`,
+//!   `/organizations/{id}`, `/users/{id}`, `/segments/{id}`,
+//!   `/note_categories/{id}`) name. Records come out of this adapter with
+//!   names; a link it does not know yet is dereferenced (tags in batches
+//!   of 30 with the documented `id[]` filter, the others one GET each) and
+//!   remembered. Names going back in (a tag typed in the form, an
+//!   organisation, a note category) become IRIs; a name the server does not
+//!   have is refused with the names it does have.
 //!
 //! Every field the model does not know is kept verbatim in `Person::extra`.
 //! Edits send a merge-patch of only the changed fields, so fields rolo never
 //! touched cannot be lost; [`RogerRoger::replace_person`] (PUT) starts from
 //! the server's current record and sends every field it holds.
+//!
+//! Creates with a client-chosen id: the documented POST bodies (people and
+//! notes) carry an `id`. When the `Person::id` / `Note::id` handed to
+//! `create_*` is a hyphenated UUID, it is sent as that id, so a create whose
+//! reply was lost is found again by that id (`GET /people/{id}`) and a
+//! repeated POST cannot make a second record (the server refuses a used
+//! id). Any other id (empty, `local-…`) lets the server choose.
+
+mod refs;
+pub mod wire;
 
 use super::http::{
     Auth, HttpClient, HttpConfig, LD_JSON, MERGE_PATCH_JSON, RateLimit, RequestSpec,
@@ -16,57 +39,34 @@ use super::http::{
 use super::local::now_rfc3339;
 use super::{Backend, BackendError, Cursor, EnrichOutcome, ListQuery, Page, Result};
 use crate::model::{
-    Address, Capabilities, Note, NoteId, Person, Phone, Violation, sort_notes, validate_person,
+    Address, Capabilities, Note, NoteId, Person, Phone, RefKind, Reference, Violation, sort_notes,
+    validate_person,
 };
 use async_trait::async_trait;
+use refs::{Directory, NameProblem, kind_of, tail};
 use secrecy::SecretString;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
+use wire::{Collection, Link, NoteWire, PersonWire, READ_ONLY, Resource, resource_id, strip_ld};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.rogerroger.io";
 /// The server's maximum `itemsPerPage`.
 pub const PAGE_SIZE: u32 = 30;
 /// Stop following `next` links after this many pages; a server that never
 /// ends its collection must not hang the app.
-const MAX_NOTE_PAGES: u32 = 200;
+const MAX_PAGES: u32 = 200;
+/// Organisations are listed whole at a refresh only up to this many pages
+/// (600 organisations, a minute and a half of budget); beyond that they are
+/// dereferenced one by one as people link to them.
+const MAX_ORG_PAGES: u32 = 20;
 /// How far before our POST a record's `createdAt` may lie and still count as
 /// the one we created (server clock skew).
 const CREATE_WINDOW: Duration = Duration::from_secs(600);
 
-/// Wire keys that map onto `Person` fields; everything else goes to `extra`.
-const KNOWN: [&str; 17] = [
-    "id",
-    "familyName",
-    "givenName",
-    "additionalName",
-    "honorificPrefix",
-    "initials",
-    "jobTitle",
-    "emailAddresses",
-    "phoneNumbers",
-    "address",
-    "linkedinId",
-    "tags",
-    "organizations",
-    "owner",
-    "archivedAt",
-    "createdAt",
-    "updatedAt",
-];
-
-/// Server-controlled keys that a create must not send.
-const READ_ONLY: [&str; 4] = ["createdAt", "updatedAt", "importedAt", "avatarUrl"];
-
-/// A note category (`/note_categories`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteCategory {
-    pub iri: String,
-    pub name: String,
-}
-
 pub struct RogerRoger {
     http: HttpClient,
-    categories: tokio::sync::Mutex<Option<Vec<NoteCategory>>>,
+    refs: Directory,
 }
 
 impl std::fmt::Debug for RogerRoger {
@@ -75,6 +75,16 @@ impl std::fmt::Debug for RogerRoger {
             .field("http", &self.http)
             .finish_non_exhaustive()
     }
+}
+
+/// A hyphenated UUID the client chose for a new record, if `id` is one.
+fn client_chosen(id: &str) -> Option<&str> {
+    (id.len() == 36 && uuid::Uuid::try_parse(id).is_ok()).then_some(id)
+}
+
+fn decode<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| BackendError::Malformed(format!("an unreadable {what}: {e}")))
 }
 
 impl RogerRoger {
@@ -92,11 +102,18 @@ impl RogerRoger {
         let http = HttpClient::new(config, Auth::api_key("X-API-KEY", api_key))?;
         Ok(RogerRoger {
             http,
-            categories: tokio::sync::Mutex::new(None),
+            refs: Directory::default(),
         })
     }
 
-    /// `GET /people`, one page, with the filters API Platform offers.
+    /// The HTTP client, for its status channel and request counter.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    /// `GET /people`, one page, with the filters API Platform offers. Pages
+    /// are ordered by creation so a person created meanwhile joins the end
+    /// instead of shifting everyone by one page.
     async fn list_filtered(
         &self,
         query: &ListQuery,
@@ -111,7 +128,8 @@ impl RogerRoger {
         };
         let mut spec = RequestSpec::get("/people")
             .query("page", page.to_string())
-            .query("itemsPerPage", PAGE_SIZE.to_string());
+            .query("itemsPerPage", PAGE_SIZE.to_string())
+            .query("order[createdAt]", "asc");
         if let Some(q) = query
             .search
             .as_deref()
@@ -126,75 +144,195 @@ impl RogerRoger {
         if let Some(after) = created_after {
             spec = spec.query("createdAt[after]", after);
         }
-        let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
+        let coll: Collection<PersonWire> = self.http.send(spec).await?.json()?;
         // An empty page ends the listing even if the server still links on.
-        let next = if coll.members.is_empty() {
+        let next = if coll.member.is_empty() {
             None
         } else {
-            coll.next_page(page).map(|p| Cursor(p.to_string()))
+            coll.next_page(page)
+                .filter(|&p| p <= MAX_PAGES)
+                .map(|p| Cursor(p.to_string()))
         };
+        let links: Vec<String> = coll.member.iter().flat_map(person_links).collect();
+        self.resolve(links).await;
         let people = coll
-            .members
+            .member
             .into_iter()
-            .map(person_from_wire)
+            .map(|w| self.person_from(w))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page {
             people,
             next,
-            total: coll.total,
+            total: coll.total_items,
         })
     }
 
-    /// The HTTP client, for its status channel and request counter.
-    pub fn http(&self) -> &HttpClient {
-        &self.http
-    }
-
-    async fn get_raw(&self, id: &str) -> Result<Map<String, Value>> {
+    /// The server's record as it is, raw (for a PUT) and read.
+    async fn get_current(&self, id: &str) -> Result<(Map<String, Value>, PersonWire)> {
         let reply = self.http.send(RequestSpec::get(person_path(id)?)).await?;
-        into_object(reply.json_value()?, "person")
+        let raw = match reply.json_value()? {
+            Value::Object(m) => m,
+            _ => {
+                return Err(BackendError::Malformed(
+                    "a person must be a JSON object".into(),
+                ));
+            }
+        };
+        let wire: PersonWire = decode(Value::Object(raw.clone()), "person")?;
+        self.resolve(person_links(&wire)).await;
+        Ok((raw, wire))
     }
 
-    /// Note categories, fetched once.
-    pub async fn note_categories(&self) -> Result<Vec<NoteCategory>> {
-        let mut cached = self.categories.lock().await;
-        if let Some(c) = cached.as_ref() {
-            return Ok(c.clone());
-        }
+    /// Every member of a collection, page by page.
+    async fn list_collection<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        max_pages: u32,
+    ) -> Result<(Vec<T>, Option<u64>)> {
         let mut out = Vec::new();
         let mut page = 1;
         loop {
-            let spec = RequestSpec::get("/note_categories")
+            let spec = RequestSpec::get(path)
                 .query("page", page.to_string())
                 .query("itemsPerPage", PAGE_SIZE.to_string());
-            let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
-            out.extend(coll.members.iter().filter_map(category_from_wire));
-            if coll.next.is_none() || coll.members.is_empty() || page >= MAX_NOTE_PAGES {
-                break;
+            let coll: Collection<T> = self.http.send(spec).await?.json()?;
+            let empty = coll.member.is_empty();
+            let next = coll.next_page(page);
+            let total = coll.total_items;
+            out.extend(coll.member);
+            match next {
+                Some(p) if !empty && p <= max_pages => page = p,
+                _ => return Ok((out, total)),
             }
-            page += 1;
         }
-        *cached = Some(out.clone());
+    }
+
+    /// Remember a resource read from the server under `iri`.
+    fn learn(&self, kind: RefKind, iri: &str, r: &Resource) {
+        let mut reference = Reference::new(kind, iri, r.display_name());
+        if kind == RefKind::Tag {
+            reference.color = r.background_color.clone().filter(|c| !c.is_empty());
+            reference.text_color = r.text_color.clone().filter(|c| !c.is_empty());
+        }
+        self.refs.learn(reference);
+    }
+
+    /// Dereference the links not known yet: tags in batches (`GET
+    /// /tags?id[]=…`), everything else one GET per IRI. A link the server
+    /// will not show (404, 403) is remembered without a name. Names are a
+    /// courtesy: when the server is out of reach the links stay unnamed
+    /// (shown as "tag 9cfe12ab") and are tried again on the next read.
+    async fn resolve(&self, iris: Vec<String>) {
+        let mut unknown: Vec<(RefKind, String)> = iris
+            .into_iter()
+            .filter_map(|iri| Some((safe_kind(&iri)?, iri)))
+            .filter(|(_, iri)| !self.refs.knows(iri))
+            .collect();
+        unknown.sort();
+        unknown.dedup();
+        let (tags, others): (Vec<_>, Vec<_>) =
+            unknown.into_iter().partition(|(k, _)| *k == RefKind::Tag);
+        for chunk in tags.chunks(PAGE_SIZE as usize) {
+            let mut spec = RequestSpec::get("/tags").query("itemsPerPage", PAGE_SIZE.to_string());
+            for (_, iri) in chunk {
+                spec = spec.query("id[]", tail(iri));
+            }
+            let coll: Collection<Resource> = match self.http.send(spec).await.and_then(|r| r.json())
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!("rogerroger: could not read tags ({e}); showing them unnamed");
+                    return;
+                }
+            };
+            for (_, iri) in chunk {
+                let found = coll.member.iter().find(|r| {
+                    r.iri.as_deref().map(tail) == Some(tail(iri))
+                        || r.id.as_deref() == Some(tail(iri))
+                });
+                match found {
+                    Some(r) => self.learn(RefKind::Tag, iri, r),
+                    None => self
+                        .refs
+                        .learn(Reference::new(RefKind::Tag, iri.clone(), "")),
+                }
+            }
+        }
+        for (kind, iri) in others {
+            let read = self
+                .http
+                .send(RequestSpec::get(iri.clone()))
+                .await
+                .and_then(|r| r.json::<Resource>());
+            match read {
+                Ok(r) => self.learn(kind, &iri, &r),
+                Err(BackendError::NotFound(_) | BackendError::Unauthorized(_)) => {
+                    self.refs.learn(Reference::new(kind, iri, ""));
+                }
+                Err(e) => {
+                    tracing::warn!("rogerroger: could not read {iri} ({e}); showing it unnamed");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Note categories, read from the server if none are known yet.
+    pub async fn note_categories(&self) -> Result<Vec<Reference>> {
+        if self.refs.names(RefKind::NoteCategory).is_empty() {
+            self.refresh_categories().await?;
+        }
+        let mut out: Vec<Reference> = self
+            .refs
+            .names(RefKind::NoteCategory)
+            .into_iter()
+            .filter_map(|name| {
+                let iri = self.refs.iri_for(RefKind::NoteCategory, &name, &[]).ok()?;
+                self.refs.get(&iri)
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
+    }
+
+    async fn refresh_categories(&self) -> Result<()> {
+        let (cats, _) = self
+            .list_collection::<Resource>("/note_categories", MAX_PAGES)
+            .await?;
+        for c in &cats {
+            if let Some(iri) = resource_iri(c, "/note_categories/") {
+                self.learn(RefKind::NoteCategory, &iri, c);
+            }
+        }
+        Ok(())
+    }
+
+    fn person_from(&self, wire: PersonWire) -> Result<Person> {
+        person_from(wire, &self.refs)
+    }
+
+    fn note_from(&self, wire: NoteWire, person_id: &str) -> Result<Note> {
+        note_from(wire, person_id, &self.refs)
     }
 
     /// Full replace (PUT): the server's current record with the user's
     /// changes applied, so every field the server sent is sent back.
     pub async fn replace_person(&self, base: &Person, edited: &Person) -> Result<Person> {
         check_person(edited)?;
-        let raw = self.get_raw(&edited.id).await?;
-        check_version(base, &raw)?;
-        let patch = merge_patch(base, edited, &raw)?;
+        let (raw, current) = self.get_current(&edited.id).await?;
+        check_version(base, &current)?;
+        let patch = merge_patch(base, edited, &current, &self.refs)?;
         let mut full = Value::Object(raw);
         json_patch::merge(&mut full, &Value::Object(patch));
         let reply = self
             .http
             .send(RequestSpec::put(person_path(&edited.id)?, full).content_type(LD_JSON))
             .await?;
-        person_from_wire(reply.json_value()?)
+        self.person_from(decode(reply.json_value()?, "person")?)
     }
 
-    /// After a POST whose reply was lost: find the record it may have made.
+    /// After a POST whose reply was lost and that carried no id of ours:
+    /// find the record it may have made.
     async fn find_created(
         &self,
         person: &Person,
@@ -210,45 +348,70 @@ impl RogerRoger {
             None => RequestSpec::get("/people").query("q", person.family_name.clone()),
         }
         .query("itemsPerPage", PAGE_SIZE.to_string());
-        let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
+        let coll: Collection<PersonWire> = self.http.send(spec).await?.json()?;
         let earliest = started
             .checked_sub(CREATE_WINDOW)
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let best = coll
-            .members
+            .member
             .into_iter()
-            .filter_map(|m| person_from_wire(m).ok())
+            .filter_map(|m| self.person_from(m).ok())
             .filter(|p| same_names(p, person))
-            .filter(|p| created_at(p).is_none_or(|t| t >= earliest))
-            .max_by_key(created_at);
+            .filter(|p| created_at(p.created_at.as_deref()).is_none_or(|t| t >= earliest))
+            .max_by_key(|p| created_at(p.created_at.as_deref()));
         Ok(best)
     }
 
     async fn patch_person(&self, id: &str, patch: Map<String, Value>) -> Result<Person> {
         let spec = RequestSpec::patch(person_path(id)?, Value::Object(patch), MERGE_PATCH_JSON);
-        person_from_wire(self.http.send(spec).await?.json_value()?)
+        self.person_from(decode(self.http.send(spec).await?.json_value()?, "person")?)
     }
 
-    async fn default_category(&self) -> Result<String> {
-        self.note_categories()
-            .await?
-            .into_iter()
-            .next()
-            .map(|c| c.iri)
-            .ok_or_else(|| {
-                BackendError::Validation(vec![Violation::new(
-                    "category",
-                    "RogerRoger needs a note category and this account has none",
-                )])
-            })
+    /// The IRI of the category a note names; categories are read from the
+    /// server first if none are known.
+    async fn category_iri(&self, name: &str) -> Result<String> {
+        if self.refs.names(RefKind::NoteCategory).is_empty() {
+            self.refresh_categories().await?;
+        }
+        if name.trim().is_empty() {
+            return Err(missing_category(&self.refs));
+        }
+        self.refs
+            .iri_for(RefKind::NoteCategory, name, &[])
+            .map_err(|p| BackendError::Validation(vec![Violation::new("category", p.to_string())]))
     }
 
-    async fn find_created_note(&self, person_id: &str, note: &Note) -> Result<Option<Note>> {
+    async fn find_created_note(
+        &self,
+        person_id: &str,
+        note: &Note,
+        started: jiff::Timestamp,
+    ) -> Result<Option<Note>> {
+        let earliest = started
+            .checked_sub(CREATE_WINDOW)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let notes = self.list_notes(person_id).await?;
         Ok(notes
             .into_iter()
             .filter(|n| n.text == note.text && n.title == note.title)
+            .filter(|n| created_at(n.created_at.as_deref()).is_none_or(|t| t >= earliest))
             .max_by(|a, b| a.created_at.cmp(&b.created_at)))
+    }
+
+    async fn get_note(&self, person_id: &str, note_id: &str) -> Result<Note> {
+        let reply = self
+            .http
+            .send(RequestSpec::get(note_path(person_id, note_id)?))
+            .await?;
+        let wire: NoteWire = decode(reply.json_value()?, "note")?;
+        self.resolve(note_links(&wire)).await;
+        self.note_from(wire, person_id)
+    }
+
+    async fn note_reply(&self, reply: Value, person_id: &str) -> Result<Note> {
+        let wire: NoteWire = decode(reply, "note")?;
+        self.resolve(note_links(&wire)).await;
+        self.note_from(wire, person_id)
     }
 }
 
@@ -281,24 +444,42 @@ impl Backend for RogerRoger {
     }
 
     async fn get_person(&self, id: &str) -> Result<Person> {
-        person_from_wire(Value::Object(self.get_raw(id).await?))
+        let (_, wire) = self.get_current(id).await?;
+        self.person_from(wire)
     }
 
     async fn create_person(&self, person: &Person) -> Result<Person> {
         check_person(person)?;
-        let body = Value::Object(person_to_wire(person)?);
+        let body = Value::Object(create_body(person, &self.refs)?);
         let spec = RequestSpec::post("/people", body).content_type(LD_JSON);
         let started = jiff::Timestamp::now();
+        let ours = client_chosen(&person.id);
         match self.http.send(spec.clone()).await {
-            Ok(reply) => person_from_wire(reply.json_value()?),
+            Ok(reply) => self.person_from(decode(reply.json_value()?, "person")?),
+            // Our id is taken: an earlier attempt of this very create landed.
+            Err(BackendError::Validation(v))
+                if ours.is_some() && v.iter().any(|v| v.field == "id") =>
+            {
+                self.get_person(&person.id).await
+            }
             // The request may have been applied with the reply lost; look
             // before sending it again so we never create a duplicate.
             Err(BackendError::Network(reason)) => {
                 tracing::warn!("rogerroger: POST /people reply lost ({reason}); looking it up");
+                if let Some(id) = ours {
+                    return match self.get_person(id).await {
+                        Ok(found) => Ok(found),
+                        Err(BackendError::NotFound(_)) => self.person_from(decode(
+                            self.http.send(spec).await?.json_value()?,
+                            "person",
+                        )?),
+                        Err(e) => Err(e),
+                    };
+                }
                 if let Some(found) = self.find_created(person, started).await? {
                     return Ok(found);
                 }
-                person_from_wire(self.http.send(spec).await?.json_value()?)
+                self.person_from(decode(self.http.send(spec).await?.json_value()?, "person")?)
             }
             Err(e) => Err(e),
         }
@@ -306,11 +487,11 @@ impl Backend for RogerRoger {
 
     async fn update_person(&self, base: &Person, edited: &Person) -> Result<Person> {
         check_person(edited)?;
-        let raw = self.get_raw(&edited.id).await?;
-        check_version(base, &raw)?;
-        let patch = merge_patch(base, edited, &raw)?;
+        let (_, current) = self.get_current(&edited.id).await?;
+        check_version(base, &current)?;
+        let patch = merge_patch(base, edited, &current, &self.refs)?;
         if patch.is_empty() {
-            return person_from_wire(Value::Object(raw));
+            return self.person_from(current);
         }
         self.patch_person(&edited.id, patch).await
     }
@@ -326,58 +507,65 @@ impl Backend for RogerRoger {
         self.patch_person(id, patch).await
     }
 
-    async fn delete_person(&self, id: &str) -> Result<()> {
-        self.http
-            .send(RequestSpec::delete(person_path(id)?))
-            .await?;
-        Ok(())
+    async fn delete_person(&self, _id: &str) -> Result<()> {
+        Err(BackendError::Unsupported(
+            "RogerRoger's API cannot delete people; archive them instead".into(),
+        ))
     }
 
     async fn list_notes(&self, person_id: &str) -> Result<Vec<Note>> {
         let path = format!("{}/notes", person_path(person_id)?);
-        let mut out = Vec::new();
-        let mut page = 1;
-        loop {
-            let spec = RequestSpec::get(path.clone())
-                .query("page", page.to_string())
-                .query("itemsPerPage", PAGE_SIZE.to_string());
-            let coll = Collection::parse(self.http.send(spec).await?.json_value()?)?;
-            let empty = coll.members.is_empty();
-            for m in &coll.members {
-                out.push(note_from_wire(m, person_id)?);
-            }
-            match coll.next_page(page) {
-                Some(p) if !empty && p <= MAX_NOTE_PAGES => page = p,
-                _ => break,
-            }
-        }
+        let (wires, _) = self.list_collection::<NoteWire>(&path, MAX_PAGES).await?;
+        let links: Vec<String> = wires.iter().flat_map(note_links).collect();
+        self.resolve(links).await;
+        let mut out = wires
+            .into_iter()
+            .map(|w| self.note_from(w, person_id))
+            .collect::<Result<Vec<_>>>()?;
         sort_notes(&mut out);
         Ok(out)
     }
 
     async fn create_note(&self, person_id: &str, note: &Note) -> Result<Note> {
         check_note(note)?;
-        let category = if note.category.is_empty() {
-            self.default_category().await?
-        } else {
-            note.category.clone()
-        };
-        let body = json!({
+        let category = self.category_iri(&note.category).await?;
+        let ours = client_chosen(&note.id);
+        let mut body = json!({
             "description": note.text,
             "title": non_empty(&note.title),
             "flagged": note.flagged,
             "category": category,
         });
+        if let Some(id) = ours {
+            body["id"] = json!(id);
+        }
         let path = format!("{}/notes", person_path(person_id)?);
         let spec = RequestSpec::post(path, body).content_type(LD_JSON);
+        let started = jiff::Timestamp::now();
         match self.http.send(spec.clone()).await {
-            Ok(reply) => note_from_wire(&reply.json_value()?, person_id),
+            Ok(reply) => self.note_reply(reply.json_value()?, person_id).await,
+            Err(BackendError::Validation(v))
+                if ours.is_some() && v.iter().any(|v| v.field == "id") =>
+            {
+                self.get_note(person_id, &note.id).await
+            }
             Err(BackendError::Network(reason)) => {
                 tracing::warn!("rogerroger: POST note reply lost ({reason}); looking it up");
-                if let Some(found) = self.find_created_note(person_id, note).await? {
-                    return Ok(found);
+                let found = match ours {
+                    Some(id) => match self.get_note(person_id, id).await {
+                        Ok(n) => Some(n),
+                        Err(BackendError::NotFound(_)) => None,
+                        Err(e) => return Err(e),
+                    },
+                    None => self.find_created_note(person_id, note, started).await?,
+                };
+                match found {
+                    Some(n) => Ok(n),
+                    None => {
+                        self.note_reply(self.http.send(spec).await?.json_value()?, person_id)
+                            .await
+                    }
                 }
-                note_from_wire(&self.http.send(spec).await?.json_value()?, person_id)
             }
             Err(e) => Err(e),
         }
@@ -385,23 +573,22 @@ impl Backend for RogerRoger {
 
     async fn update_note(&self, person_id: &str, note: &Note) -> Result<Note> {
         check_note(note)?;
-        let mut body = json!({
+        let category = self.category_iri(&note.category).await?;
+        let body = json!({
             "description": note.text,
             "title": non_empty(&note.title),
             "flagged": note.flagged,
+            "category": category,
         });
-        if !note.category.is_empty() {
-            body["category"] = Value::String(note.category.clone());
-        }
         let spec = RequestSpec::patch(note_path(person_id, &note.id)?, body, MERGE_PATCH_JSON);
-        note_from_wire(&self.http.send(spec).await?.json_value()?, person_id)
+        self.note_reply(self.http.send(spec).await?.json_value()?, person_id)
+            .await
     }
 
-    async fn delete_note(&self, person_id: &str, note_id: &NoteId) -> Result<()> {
-        self.http
-            .send(RequestSpec::delete(note_path(person_id, note_id)?))
-            .await?;
-        Ok(())
+    async fn delete_note(&self, _person_id: &str, _note_id: &NoteId) -> Result<()> {
+        Err(BackendError::Unsupported(
+            "RogerRoger's API cannot delete notes".into(),
+        ))
     }
 
     async fn set_note_flag(
@@ -415,7 +602,8 @@ impl Backend for RogerRoger {
             json!({ "flagged": flagged }),
             MERGE_PATCH_JSON,
         );
-        note_from_wire(&self.http.send(spec).await?.json_value()?, person_id)
+        self.note_reply(self.http.send(spec).await?.json_value()?, person_id)
+            .await
     }
 
     async fn enrich(&self, _person: &Person) -> Result<EnrichOutcome> {
@@ -423,22 +611,128 @@ impl Backend for RogerRoger {
             "RogerRoger has no enrichment API".into(),
         ))
     }
+
+    fn restore_references(&self, refs: Vec<Reference>) {
+        self.refs.restore(refs);
+    }
+
+    fn take_references(&self) -> Vec<Reference> {
+        self.refs.take_fresh()
+    }
+
+    /// Tags and note categories are listed whole (a page or two); so are
+    /// organisations while they fit in [`MAX_ORG_PAGES`]. Users and
+    /// segments have no documented collection: they are read one by one as
+    /// records link to them.
+    async fn refresh_references(&self) -> Result<()> {
+        let (tags, _) = self.list_collection::<Resource>("/tags", MAX_PAGES).await?;
+        for t in &tags {
+            if let Some(iri) = resource_iri(t, "/tags/") {
+                self.learn(RefKind::Tag, &iri, t);
+            }
+        }
+        self.refresh_categories().await?;
+        let (orgs, _) = self
+            .list_collection::<Resource>("/organizations", MAX_ORG_PAGES)
+            .await?;
+        for o in &orgs {
+            if let Some(iri) = resource_iri(o, "/organizations/") {
+                self.learn(RefKind::Organization, &iri, o);
+            }
+        }
+        Ok(())
+    }
+
+    fn reference_names(&self, kind: RefKind) -> Vec<String> {
+        self.refs.names(kind)
+    }
+
+    fn check_references(&self, base: Option<&Person>, edited: &Person) -> Result<()> {
+        let mut problems: Vec<NameProblem> = Vec::new();
+        let old_tags = base.map(|b| b.tags.as_slice()).unwrap_or_default();
+        for tag in edited.tags.iter().filter(|t| !old_tags.contains(t)) {
+            if let Err(p) = self.refs.iri_for(RefKind::Tag, tag, &[]) {
+                problems.push(p);
+            }
+        }
+        let old_company = base.map(|b| b.company.as_str()).unwrap_or_default();
+        if edited.company != old_company {
+            let old = self.refs.org_names(old_company, &[]);
+            for org in self.refs.org_names(&edited.company, &[]) {
+                if old.contains(&org) {
+                    continue;
+                }
+                if let Err(p) = self.refs.iri_for(RefKind::Organization, &org, &[]) {
+                    problems.push(p);
+                }
+            }
+        }
+        let old_owner = base.map(|b| b.owner.as_str()).unwrap_or_default();
+        if edited.owner != old_owner
+            && !edited.owner.trim().is_empty()
+            && let Err(p) = self.refs.iri_for(RefKind::User, &edited.owner, &[])
+        {
+            problems.push(p);
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(BackendError::Unsupported(
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ))
+    }
+
+    fn check_note_references(&self, note: &Note) -> Result<()> {
+        if note.category.trim().is_empty() {
+            return Err(missing_category(&self.refs));
+        }
+        self.refs
+            .iri_for(RefKind::NoteCategory, &note.category, &[])
+            .map(|_| ())
+            .map_err(|p| BackendError::Unsupported(p.to_string()))
+    }
+}
+
+fn missing_category(refs: &Directory) -> BackendError {
+    let names = refs.names(RefKind::NoteCategory);
+    let message = if names.is_empty() {
+        "RogerRoger needs a note category, and this account has none".to_string()
+    } else {
+        format!(
+            "RogerRoger needs a note category: choose one of {}",
+            names.join(", ")
+        )
+    };
+    BackendError::Validation(vec![Violation::new("category", message)])
 }
 
 // ---------------------------------------------------------------- paths ----
 
 /// An id goes into a URL path; refuse anything that could change the path.
 fn check_id(id: &str) -> Result<&str> {
-    if id.is_empty()
-        || !id
+    let safe = !id.is_empty()
+        && id.chars().any(|c| c != '.')
+        && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !safe {
         return Err(BackendError::NotFound(format!(
             "'{id}' is not a RogerRoger id"
         )));
     }
     Ok(id)
+}
+
+/// The kind of a link the server sent, if it is one rolo may dereference:
+/// a known collection and an id that cannot change the path.
+fn safe_kind(iri: &str) -> Option<RefKind> {
+    let kind = kind_of(iri)?;
+    check_id(tail(iri)).ok()?;
+    Some(kind)
 }
 
 fn person_path(id: &str) -> Result<String> {
@@ -453,10 +747,19 @@ fn note_path(person_id: &str, note_id: &str) -> Result<String> {
     ))
 }
 
+/// The IRI of a listed resource: its `@id`, else `prefix` + its `id`.
+fn resource_iri(r: &Resource, prefix: &str) -> Option<String> {
+    r.iri
+        .clone()
+        .filter(|i| !i.is_empty())
+        .or_else(|| r.id.as_ref().map(|id| format!("{prefix}{id}")))
+}
+
 // ----------------------------------------------------------- validation ----
 
 /// What the people and notes documents offer: notes can be changed (PUT,
-/// PATCH) but not deleted (no DELETE on notes); addresses have no region.
+/// PATCH) but not deleted, people neither (no DELETE anywhere; archive with
+/// `archivedAt`); addresses have no region.
 pub fn capabilities() -> Capabilities {
     use crate::model::PersonField as F;
     Capabilities {
@@ -467,7 +770,7 @@ pub fn capabilities() -> Capabilities {
         note_categories: true,
         enrich: None,
         server_search: true,
-        delete: true,
+        delete: false,
         archive: true,
         merge: false,
         custom_fields: false,
@@ -513,9 +816,8 @@ fn check_note(note: &Note) -> Result<()> {
 }
 
 /// Refuse to write over a change made since `base` was read.
-fn check_version(base: &Person, raw: &Map<String, Value>) -> Result<()> {
-    let current = raw.get("updatedAt").and_then(Value::as_str);
-    match (base.version.as_deref(), current) {
+fn check_version(base: &Person, current: &PersonWire) -> Result<()> {
+    match (base.version.as_deref(), current.updated_at.as_deref()) {
         (Some(ours), Some(theirs)) if ours != theirs => Err(BackendError::Conflict {
             message: format!("the person was changed on the server at {theirs}"),
             existing: Some(base.id.clone()),
@@ -524,273 +826,178 @@ fn check_version(base: &Person, raw: &Map<String, Value>) -> Result<()> {
     }
 }
 
-// ----------------------------------------------------------- collections ----
+// ------------------------------------------------------------ wire → model ----
 
-/// A Hydra collection, new (`member`) or old (`hydra:member`) style.
-#[derive(Debug)]
-struct Collection {
-    members: Vec<Value>,
-    total: Option<u64>,
-    next: Option<String>,
+fn iris(links: &[Link]) -> Vec<String> {
+    links
+        .iter()
+        .filter_map(Link::iri)
+        .map(str::to_string)
+        .collect()
 }
 
-fn either<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key)
-        .or_else(|| obj.get(&format!("hydra:{key}")))
-        .filter(|v| !v.is_null())
+/// Every link in a person record.
+fn person_links(p: &PersonWire) -> Vec<String> {
+    let mut all = iris(&p.tags);
+    all.extend(iris(&p.organizations));
+    all.extend(p.owner.iter().filter_map(Link::iri).map(str::to_string));
+    all
 }
 
-impl Collection {
-    fn parse(value: Value) -> Result<Collection> {
-        let Value::Object(mut obj) = value else {
-            return Err(BackendError::Malformed(
-                "a collection must be an object".into(),
-            ));
-        };
-        let members = match obj.remove("member").or_else(|| obj.remove("hydra:member")) {
-            Some(Value::Array(a)) => a,
-            _ => {
-                return Err(BackendError::Malformed(
-                    "collection without a member list".into(),
-                ));
+fn note_links(n: &NoteWire) -> Vec<String> {
+    [n.author.as_ref(), n.category.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(Link::iri)
+        .map(str::to_string)
+        .collect()
+}
+
+/// An embedded resource names itself: remember it, no request needed.
+fn learn_embedded(links: &[&Link], fallback: RefKind, refs: &Directory) {
+    for link in links {
+        if let Link::Embedded(r) = link
+            && let Some(iri) = link.iri()
+        {
+            let kind = kind_of(iri).unwrap_or(fallback);
+            let mut reference = Reference::new(kind, iri, r.display_name());
+            if kind == RefKind::Tag {
+                reference.color = r.background_color.clone();
+                reference.text_color = r.text_color.clone();
             }
-        };
-        let total = either(&obj, "totalItems").and_then(Value::as_u64);
-        let next = either(&obj, "view")
-            .and_then(Value::as_object)
-            .and_then(|view| either(view, "next"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        Ok(Collection {
-            members,
-            total,
-            next,
-        })
-    }
-
-    /// The page the `next` link names, or `current + 1` if it names none.
-    fn next_page(&self, current: u32) -> Option<u32> {
-        let link = self.next.as_deref()?;
-        let named = link
-            .split_once('?')
-            .map(|(_, q)| q)
-            .unwrap_or("")
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("page="))
-            .and_then(|p| p.parse::<u32>().ok());
-        // A link back to the same or an earlier page would loop forever.
-        match named {
-            Some(p) if p > current => Some(p),
-            Some(_) => None,
-            None => current.checked_add(1),
+            refs.learn(reference);
         }
     }
 }
 
-// ------------------------------------------------------------ wire → model ----
-
-fn into_object(value: Value, what: &str) -> Result<Map<String, Value>> {
-    match value {
-        Value::Object(m) => Ok(m),
-        _ => Err(BackendError::Malformed(format!(
-            "a {what} must be a JSON object"
-        ))),
-    }
+fn opt(s: Option<String>) -> String {
+    s.unwrap_or_default()
 }
 
-fn text(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn iri_tail(iri: &str) -> &str {
-    iri.rsplit('/').next().unwrap_or(iri)
-}
-
-/// `id`, or the last segment of `@id`.
-fn wire_id(obj: &Map<String, Value>) -> String {
-    let id = text(obj.get("id"));
-    if !id.is_empty() {
-        return id;
-    }
-    iri_tail(&text(obj.get("@id"))).to_string()
-}
-
-/// An IRI string, or an embedded object shown by its first present label.
-fn label(v: &Value, keys: &[&str]) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Object(o) => keys
-            .iter()
-            .map(|k| text(o.get(*k)))
-            .find(|s| !s.is_empty())
-            .unwrap_or_else(|| text(o.get("@id"))),
-        _ => String::new(),
-    }
-}
-
-/// The IRI of an IRI string or embedded object.
-fn iri_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("@id").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    }
-}
-
-fn array<'a>(obj: &'a Map<String, Value>, key: &str) -> &'a [Value] {
-    obj.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
-
-const TAG_LABELS: [&str; 2] = ["title", "name"];
-const ORG_LABELS: [&str; 2] = ["name", "title"];
-const USER_LABELS: [&str; 4] = ["fullName", "name", "email", "username"];
-
-pub fn person_from_wire(value: Value) -> Result<Person> {
-    let obj = into_object(value, "person")?;
-    let id = wire_id(&obj);
+fn person_from(wire: PersonWire, refs: &Directory) -> Result<Person> {
+    learn_embedded(&wire.tags.iter().collect::<Vec<_>>(), RefKind::Tag, refs);
+    learn_embedded(
+        &wire.organizations.iter().collect::<Vec<_>>(),
+        RefKind::Organization,
+        refs,
+    );
+    learn_embedded(&wire.owner.iter().collect::<Vec<_>>(), RefKind::User, refs);
+    let id = resource_id(wire.id.as_deref(), &wire.extra);
     if id.is_empty() {
         return Err(BackendError::Malformed("a person without an id".into()));
     }
-    let emails = array(&obj, "emailAddresses")
+    let emails = wire
+        .email_addresses
         .iter()
-        .map(|e| match e {
-            Value::Object(o) => text(o.get("email")),
-            other => text(Some(other)),
-        })
+        .filter_map(|e| e.email.clone())
         .filter(|e| !e.is_empty())
         .collect();
-    let phones = array(&obj, "phoneNumbers")
+    let phones = wire
+        .phone_numbers
         .iter()
-        .filter_map(Value::as_object)
         .map(|p| Phone {
-            number: text(p.get("phoneNumber")),
-            kind: text(p.get("phoneType")),
+            number: p.phone_number.clone().unwrap_or_default(),
+            kind: p.phone_type.clone().unwrap_or_default(),
         })
         .filter(|p| !p.number.is_empty())
         .collect();
-    let address = obj
-        .get("address")
-        .and_then(Value::as_object)
+    let address = wire
+        .address
+        .as_ref()
         .map(|a| Address {
-            street: text(a.get("street")),
-            postal_code: text(a.get("postalCode")),
-            city: text(a.get("city")),
+            street: opt(a.street.clone()),
+            postal_code: opt(a.postal_code.clone()),
+            city: opt(a.city.clone()),
             region: String::new(),
-            country: text(a.get("country")),
+            country: opt(a.country.clone()),
         })
         .unwrap_or_default();
-    let tags = array(&obj, "tags")
+    let tag_iris = iris(&wire.tags);
+    let tags: Vec<String> = tag_iris.iter().map(|i| refs.label(i)).collect();
+    let mut tag_colors = std::collections::BTreeMap::new();
+    let mut tag_text_colors = std::collections::BTreeMap::new();
+    for (iri, name) in tag_iris.iter().zip(&tags) {
+        if let Some(r) = refs.get(iri) {
+            if let Some(c) = r.color.filter(|c| !c.is_empty()) {
+                tag_colors.insert(name.clone(), c);
+            }
+            if let Some(c) = r.text_color.filter(|c| !c.is_empty()) {
+                tag_text_colors.insert(name.clone(), c);
+            }
+        }
+    }
+    let company = iris(&wire.organizations)
         .iter()
-        .map(|t| label(t, &TAG_LABELS))
-        .filter(|t| !t.is_empty())
-        .collect();
-    // Embedded tags carry their colours; the UI shows them.
-    let tag_colors = array(&obj, "tags")
-        .iter()
-        .filter_map(|t| {
-            let color = text(t.get("backgroundColor"));
-            (!color.is_empty()).then(|| (label(t, &TAG_LABELS), color))
-        })
-        .collect();
-    let company = array(&obj, "organizations")
-        .iter()
-        .map(|o| label(o, &ORG_LABELS))
-        .filter(|o| !o.is_empty())
+        .map(|i| refs.label(i))
         .collect::<Vec<_>>()
         .join(", ");
-    let updated_at = obj
-        .get("updatedAt")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let owner = wire
+        .owner
+        .as_ref()
+        .and_then(Link::iri)
+        .map(|i| refs.label(i))
+        .unwrap_or_default();
     let person = Person {
         id,
-        honorific_prefix: text(obj.get("honorificPrefix")),
-        given_name: text(obj.get("givenName")),
-        additional_name: text(obj.get("additionalName")),
-        family_name: text(obj.get("familyName")),
+        honorific_prefix: opt(wire.honorific_prefix),
+        given_name: opt(wire.given_name),
+        additional_name: opt(wire.additional_name),
+        family_name: opt(wire.family_name),
         emails,
         phones,
         company,
-        job_title: text(obj.get("jobTitle")),
+        job_title: opt(wire.job_title),
         address,
-        linkedin: text(obj.get("linkedinId")),
-        initials: text(obj.get("initials")),
+        linkedin: opt(wire.linkedin_id),
+        initials: opt(wire.initials),
         tags,
         tag_colors,
-        owner: obj
-            .get("owner")
-            .map(|o| label(o, &USER_LABELS))
-            .unwrap_or_default(),
-        archived: obj.get("archivedAt").is_some_and(|v| !v.is_null()),
-        created_at: obj
-            .get("createdAt")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        version: updated_at.clone(),
-        updated_at,
-        extra: obj
-            .into_iter()
-            .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
-            .collect(),
+        tag_text_colors,
+        owner,
+        archived: wire.archived_at.is_some_and(|a| !a.is_empty()),
+        created_at: wire.created_at,
+        version: wire.updated_at.clone(),
+        updated_at: wire.updated_at,
+        extra: wire.extra,
         ..Default::default()
     };
     Ok(person.normalize())
 }
 
-fn category_from_wire(v: &Value) -> Option<NoteCategory> {
-    let o = v.as_object()?;
-    let iri = text(o.get("@id"));
-    let iri = if iri.is_empty() {
-        format!("/note_categories/{}", text(o.get("id")))
-    } else {
-        iri
-    };
-    Some(NoteCategory {
-        name: label(v, &["name", "title", "label"]),
-        iri,
-    })
+/// A person from a raw record, with links named only where the record
+/// embeds them (no directory, no requests): for tests and tools.
+pub fn person_from_wire(value: Value) -> Result<Person> {
+    person_from(decode(value, "person")?, &Directory::default())
 }
 
-fn note_from_wire(v: &Value, person_id: &str) -> Result<Note> {
-    let o = v
-        .as_object()
-        .ok_or_else(|| BackendError::Malformed("a note must be a JSON object".into()))?;
-    let id = wire_id(o);
+fn note_from(wire: NoteWire, person_id: &str, refs: &Directory) -> Result<Note> {
+    let links: Vec<&Link> = wire.author.iter().chain(wire.category.iter()).collect();
+    learn_embedded(&links, RefKind::User, refs);
+    let id = resource_id(wire.id.as_deref(), &wire.extra);
     if id.is_empty() {
         return Err(BackendError::Malformed("a note without an id".into()));
     }
+    let label = |l: &Option<Link>| {
+        l.as_ref()
+            .and_then(Link::iri)
+            .map(|i| refs.label(i))
+            .unwrap_or_default()
+    };
     Ok(Note {
         id,
         person_id: person_id.to_string(),
-        title: text(o.get("title")),
-        text: text(o.get("description")),
-        category: o.get("category").and_then(iri_of).unwrap_or_default(),
-        flagged: o.get("flagged").and_then(Value::as_bool).unwrap_or(false),
-        author: o
-            .get("author")
-            .map(|a| label(a, &USER_LABELS))
-            .unwrap_or_default(),
-        created_at: o
-            .get("createdAt")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        updated_at: o
-            .get("updatedAt")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        title: opt(wire.title),
+        text: opt(wire.description),
+        category: label(&wire.category),
+        flagged: wire.flagged.unwrap_or(false),
+        author: label(&wire.author),
+        created_at: wire.created_at,
+        updated_at: wire.updated_at,
     })
 }
 
-fn created_at(p: &Person) -> Option<jiff::Timestamp> {
-    p.created_at.as_deref().and_then(|t| t.parse().ok())
+fn created_at(at: Option<&str>) -> Option<jiff::Timestamp> {
+    at.and_then(|t| t.parse().ok())
 }
 
 fn same_names(a: &Person, b: &Person) -> bool {
@@ -810,52 +1017,41 @@ fn non_empty(s: &str) -> Value {
     }
 }
 
-fn emails_to_wire(emails: &[String], raw: Option<&Map<String, Value>>) -> Value {
-    let old = raw.map(|r| array(r, "emailAddresses")).unwrap_or(&[]);
+fn emails_to_wire(emails: &[String], current: &[wire::EmailAddress]) -> Value {
     Value::Array(
         emails
             .iter()
             .map(|e| {
                 // Keep the server's own object (and any fields on it) for an
                 // address that stays.
-                old.iter()
-                    .find(|o| o.get("email").and_then(Value::as_str) == Some(e.as_str()))
-                    .map(strip_ld)
-                    .unwrap_or_else(|| json!({ "email": e }))
+                let mut obj = current
+                    .iter()
+                    .find(|o| o.email.as_deref() == Some(e.as_str()))
+                    .map(|o| strip_ld(&o.extra))
+                    .unwrap_or_default();
+                obj.insert("email".into(), json!(e));
+                Value::Object(obj)
             })
             .collect(),
     )
 }
 
-fn phones_to_wire(phones: &[Phone], raw: Option<&Map<String, Value>>) -> Value {
-    let old = raw.map(|r| array(r, "phoneNumbers")).unwrap_or(&[]);
+fn phones_to_wire(phones: &[Phone], current: &[wire::PhoneNumber]) -> Value {
     Value::Array(
         phones
             .iter()
             .map(|p| {
-                let mut obj = old
+                let mut obj = current
                     .iter()
-                    .find(|o| o.get("phoneNumber").and_then(Value::as_str) == Some(&p.number))
-                    .map(strip_ld)
-                    .unwrap_or_else(|| json!({ "phoneNumber": p.number }));
-                obj["phoneType"] = non_empty(&p.kind);
-                obj
+                    .find(|o| o.phone_number.as_deref() == Some(p.number.as_str()))
+                    .map(|o| strip_ld(&o.extra))
+                    .unwrap_or_default();
+                obj.insert("phoneNumber".into(), json!(p.number));
+                obj.insert("phoneType".into(), non_empty(&p.kind));
+                Value::Object(obj)
             })
             .collect(),
     )
-}
-
-/// Drop JSON-LD bookkeeping (`@context`, `@type`) from an embedded object.
-fn strip_ld(v: &Value) -> Value {
-    match v {
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .filter(|(k, _)| *k != "@context" && *k != "@type")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
 }
 
 fn address_to_wire(a: &Address) -> Value {
@@ -867,30 +1063,22 @@ fn address_to_wire(a: &Address) -> Value {
     })
 }
 
-/// Map the labels shown to the user back to IRIs, using the labels the
-/// server's record carries. A label the record does not know is accepted
-/// only if it already is an IRI under `prefix`.
-fn labels_to_iris(
-    labels: &[String],
-    raw_items: &[Value],
-    label_keys: &[&str],
-    prefix: &str,
+/// Names the user gave for links of `kind` as IRIs (see
+/// [`Directory::iri_for`]); a name the server does not know is a
+/// validation error on `field` naming it.
+fn names_to_iris(
+    refs: &Directory,
+    kind: RefKind,
+    names: &[String],
+    current: &[String],
     field: &str,
 ) -> Result<Value> {
     let mut out = Vec::new();
     let mut bad = Vec::new();
-    for l in labels {
-        let known = raw_items
-            .iter()
-            .find(|item| label(item, label_keys) == *l || iri_of(item).as_deref() == Some(l))
-            .and_then(iri_of);
-        match known {
-            Some(iri) => out.push(Value::String(iri)),
-            None if l.starts_with(prefix) => out.push(Value::String(l.clone())),
-            None => bad.push(Violation::new(
-                field,
-                format!("'{l}' is not one of this person's {field}; give its IRI ({prefix}<id>)"),
-            )),
+    for name in names {
+        match refs.iri_for(kind, name, current) {
+            Ok(iri) => out.push(Value::String(iri)),
+            Err(p) => bad.push(Violation::new(field, p.to_string())),
         }
     }
     if bad.is_empty() {
@@ -900,18 +1088,19 @@ fn labels_to_iris(
     }
 }
 
-fn split_company(company: &str) -> Vec<String> {
-    company
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+fn owner_iri(refs: &Directory, owner: &str, current: &[String]) -> Result<Value> {
+    if owner.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    match names_to_iris(refs, RefKind::User, &[owner.to_string()], current, "owner")? {
+        Value::Array(mut a) => Ok(a.pop().unwrap_or(Value::Null)),
+        other => Ok(other),
+    }
 }
 
 /// The body of a create: every model field plus the unknown fields the
-/// caller carried along (minus server-controlled ones).
-pub fn person_to_wire(p: &Person) -> Result<Map<String, Value>> {
+/// caller carried along (minus server-controlled ones), links as IRIs.
+fn create_body(p: &Person, refs: &Directory) -> Result<Map<String, Value>> {
     let mut m: Map<String, Value> = p
         .extra
         .iter()
@@ -926,58 +1115,46 @@ pub fn person_to_wire(p: &Person) -> Result<Map<String, Value>> {
     m.insert("initials".into(), s(&p.initials));
     m.insert("jobTitle".into(), s(&p.job_title));
     m.insert("linkedinId".into(), s(&p.linkedin));
-    m.insert("emailAddresses".into(), emails_to_wire(&p.emails, None));
-    m.insert("phoneNumbers".into(), phones_to_wire(&p.phones, None));
+    m.insert("emailAddresses".into(), emails_to_wire(&p.emails, &[]));
+    m.insert("phoneNumbers".into(), phones_to_wire(&p.phones, &[]));
     if !p.address.is_empty() {
         m.insert("address".into(), address_to_wire(&p.address));
     }
     if !p.tags.is_empty() {
-        m.insert(
-            "tags".into(),
-            labels_to_iris(&p.tags, &[], &TAG_LABELS, "/tags/", "tags")?,
-        );
+        let tags = names_to_iris(refs, RefKind::Tag, &p.tags, &[], "tags")?;
+        m.insert("tags".into(), tags);
     }
-    let orgs = split_company(&p.company);
+    let orgs = refs.org_names(&p.company, &[]);
     if !orgs.is_empty() {
-        let v = labels_to_iris(&orgs, &[], &ORG_LABELS, "/organizations/", "organizations")?;
+        let v = names_to_iris(refs, RefKind::Organization, &orgs, &[], "organizations")?;
         m.insert("organizations".into(), v);
     }
     if !p.owner.is_empty() {
-        m.insert("owner".into(), owner_to_wire(&p.owner, None)?);
+        m.insert("owner".into(), owner_iri(refs, &p.owner, &[])?);
     }
     if p.archived {
         m.insert("archivedAt".into(), Value::String(now_rfc3339()));
     }
+    if let Some(id) = client_chosen(&p.id) {
+        m.insert("id".into(), json!(id));
+    }
     Ok(m)
 }
 
-fn owner_to_wire(owner: &str, raw: Option<&Map<String, Value>>) -> Result<Value> {
-    if owner.is_empty() {
-        return Ok(Value::Null);
-    }
-    let current = raw.and_then(|r| r.get("owner"));
-    if let Some(cur) = current
-        && label(cur, &USER_LABELS) == owner
-        && let Some(iri) = iri_of(cur)
-    {
-        return Ok(Value::String(iri));
-    }
-    if owner.starts_with("/users/") {
-        return Ok(Value::String(owner.to_string()));
-    }
-    Err(BackendError::Validation(vec![Violation::new(
-        "owner",
-        format!("'{owner}' is not a RogerRoger user; give its IRI (/users/<id>)"),
-    )]))
+/// The body of a create when links are given as IRIs (seeding test
+/// servers, tools): no names to look up.
+pub fn person_to_wire(p: &Person) -> Result<Map<String, Value>> {
+    create_body(p, &Directory::default())
 }
 
 /// A merge-patch (RFC 7396) holding only what changed from `base` to
-/// `edited`. `raw` is the server's current record, used to map shown labels
-/// (tags, organizations, owner) back to IRIs and to keep embedded objects.
-pub fn merge_patch(
+/// `edited`. `current` is the server's record: its links keep their IRIs
+/// under the names shown, and its email and phone objects are kept.
+fn merge_patch(
     base: &Person,
     edited: &Person,
-    raw: &Map<String, Value>,
+    current: &PersonWire,
+    refs: &Directory,
 ) -> Result<Map<String, Value>> {
     let mut m = Map::new();
     let mut put_str = |key: &str, old: &str, new: &str| {
@@ -1003,40 +1180,42 @@ pub fn merge_patch(
     if base.emails != edited.emails {
         m.insert(
             "emailAddresses".into(),
-            emails_to_wire(&edited.emails, Some(raw)),
+            emails_to_wire(&edited.emails, &current.email_addresses),
         );
     }
     if base.phones != edited.phones {
         m.insert(
             "phoneNumbers".into(),
-            phones_to_wire(&edited.phones, Some(raw)),
+            phones_to_wire(&edited.phones, &current.phone_numbers),
         );
     }
     if let Some(address) = address_patch(&base.address, &edited.address)? {
         m.insert("address".into(), address);
     }
     if base.tags != edited.tags {
-        let tags = labels_to_iris(
+        let tags = names_to_iris(
+            refs,
+            RefKind::Tag,
             &edited.tags,
-            array(raw, "tags"),
-            &TAG_LABELS,
-            "/tags/",
+            &iris(&current.tags),
             "tags",
         )?;
         m.insert("tags".into(), tags);
     }
     if base.company != edited.company {
-        let orgs = labels_to_iris(
-            &split_company(&edited.company),
-            array(raw, "organizations"),
-            &ORG_LABELS,
-            "/organizations/",
-            "organizations",
-        )?;
+        let now = iris(&current.organizations);
+        let names = refs.org_names(&edited.company, &now);
+        let orgs = names_to_iris(refs, RefKind::Organization, &names, &now, "organizations")?;
         m.insert("organizations".into(), orgs);
     }
     if base.owner != edited.owner {
-        m.insert("owner".into(), owner_to_wire(&edited.owner, Some(raw))?);
+        let now: Vec<String> = current
+            .owner
+            .iter()
+            .filter_map(Link::iri)
+            .map(str::to_string)
+            .collect();
+        m.insert("owner".into(), owner_iri(refs, &edited.owner, &now)?);
     }
     if base.archived != edited.archived {
         let at = if edited.archived {
@@ -1096,156 +1275,4 @@ fn extra_patch(base: &Map<String, Value>, edited: &Map<String, Value>, m: &mut M
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn wire() -> Value {
-        json!({
-            "@context": "/contexts/Person", "@id": "/people/42", "@type": "Person",
-            "id": "42", "familyName": "Doe", "givenName": "Jane", "additionalName": null,
-            "honorificPrefix": "Dr", "initials": "JD", "customerId": "C-7", "isTracked": true,
-            "linkedinId": "janedoe", "createdAt": "2024-01-01T10:00:00+00:00",
-            "updatedAt": "2024-02-01T10:00:00+00:00", "archivedAt": null,
-            "owner": {"@id": "/users/3", "fullName": "Owen Owner"},
-            "jobTitle": "CTO",
-            "tags": [{"@id": "/tags/1", "title": "VIP", "backgroundColor": "#f00", "textColor": "#fff"}, "/tags/2"],
-            "segments": ["/segments/9"],
-            "organizations": [{"@id": "/organizations/5", "name": "Acme"}],
-            "emailAddresses": [{"@context": "x", "@type": "EmailAddress", "email": "jane@acme.test"}],
-            "phoneNumbers": [{"phoneNumber": "+31 20 1234567", "phoneType": "mobile"}],
-            "address": {"@id": "/addresses/1", "street": "Main 1", "postalCode": "1000 AA", "city": "Amsterdam", "country": "NL"},
-            "dealSize": 5000, "integrationParticipants": ["https://example.com/"]
-        })
-    }
-
-    #[test]
-    fn wire_maps_to_person_and_keeps_unknown_fields() {
-        let p = person_from_wire(wire()).unwrap();
-        assert_eq!(p.id, "42");
-        assert_eq!(p.full_name(), "Dr Jane Doe");
-        assert_eq!(p.emails, ["jane@acme.test"]);
-        assert_eq!(p.phones[0].kind, "mobile");
-        assert_eq!(p.address.city, "Amsterdam");
-        assert_eq!(p.tags, ["VIP", "/tags/2"]);
-        assert_eq!(p.company, "Acme");
-        assert_eq!(p.owner, "Owen Owner");
-        assert_eq!(p.version.as_deref(), Some("2024-02-01T10:00:00+00:00"));
-        assert!(!p.archived);
-        for key in [
-            "@id",
-            "customerId",
-            "isTracked",
-            "segments",
-            "dealSize",
-            "integrationParticipants",
-        ] {
-            assert!(p.extra.contains_key(key), "{key} missing from extra");
-        }
-        assert!(!p.extra.contains_key("familyName"));
-    }
-
-    #[test]
-    fn patch_holds_only_changed_fields() {
-        let raw = wire();
-        let base = person_from_wire(raw.clone()).unwrap();
-        let mut edited = base.clone();
-        edited.job_title = "CEO".into();
-        edited.address.city = "Utrecht".into();
-        edited.tags = vec!["/tags/2".into(), "VIP".into()];
-        let patch = merge_patch(&base, &edited, raw.as_object().unwrap()).unwrap();
-        assert_eq!(
-            Value::Object(patch),
-            json!({"jobTitle": "CEO", "address": {"city": "Utrecht"}, "tags": ["/tags/2", "/tags/1"]})
-        );
-        let same = merge_patch(&base, &base, raw.as_object().unwrap()).unwrap();
-        assert!(same.is_empty());
-    }
-
-    #[test]
-    fn unknown_labels_are_refused_not_dropped() {
-        let raw = wire();
-        let base = person_from_wire(raw.clone()).unwrap();
-        let mut edited = base.clone();
-        edited.tags.push("Brand new".into());
-        let err = merge_patch(&base, &edited, raw.as_object().unwrap()).unwrap_err();
-        assert!(matches!(err, BackendError::Validation(v) if v[0].field == "tags"));
-        edited = base.clone();
-        edited.address.region = "Noord-Holland".into();
-        assert!(merge_patch(&base, &edited, raw.as_object().unwrap()).is_err());
-    }
-
-    #[test]
-    fn emails_keep_server_objects_and_removals_become_null() {
-        let raw = wire();
-        let base = person_from_wire(raw.clone()).unwrap();
-        let mut edited = base.clone();
-        edited.emails.push("j@home.test".into());
-        edited.extra.remove("dealSize");
-        let patch = merge_patch(&base, &edited, raw.as_object().unwrap()).unwrap();
-        assert_eq!(
-            patch["emailAddresses"],
-            json!([{"email": "jane@acme.test"}, {"email": "j@home.test"}])
-        );
-        assert_eq!(patch["dealSize"], Value::Null);
-    }
-
-    #[test]
-    fn collections_new_and_hydra_style() {
-        let new = Collection::parse(json!({
-            "member": [{"id": "1"}], "totalItems": 40,
-            "view": {"@id": "/people?page=1", "next": "/people?itemsPerPage=30&page=2"}
-        }))
-        .unwrap();
-        assert_eq!((new.total, new.next_page(1)), (Some(40), Some(2)));
-        let old = Collection::parse(json!({
-            "hydra:member": [], "hydra:totalItems": 0,
-            "hydra:view": {"@id": "/people?page=3"}
-        }))
-        .unwrap();
-        assert_eq!((old.total, old.next_page(3)), (Some(0), None));
-        let looping =
-            Collection::parse(json!({"member": [], "view": {"next": "/people?page=1"}})).unwrap();
-        assert_eq!(looping.next_page(1), None);
-        assert!(Collection::parse(json!({"items": []})).is_err());
-        assert!(Collection::parse(json!([1])).is_err());
-    }
-
-    #[test]
-    fn create_body_sends_model_and_writable_extra_fields() {
-        let mut p = person_from_wire(wire()).unwrap();
-        p.tags = vec!["/tags/1".into()];
-        p.company = "/organizations/5".into();
-        p.owner = "/users/3".into();
-        let body = person_to_wire(&p).unwrap();
-        assert_eq!(body["familyName"], "Doe");
-        assert_eq!(body["customerId"], "C-7");
-        assert_eq!(body["tags"], json!(["/tags/1"]));
-        assert!(!body.contains_key("@id") && !body.contains_key("createdAt"));
-        assert_eq!(body["additionalName"], Value::Null);
-    }
-
-    #[test]
-    fn ids_cannot_escape_the_path() {
-        assert!(person_path("../admin").is_err());
-        assert!(person_path("a/b").is_err());
-        assert!(person_path("").is_err());
-        assert_eq!(person_path("0193-ab_c").unwrap(), "/people/0193-ab_c");
-    }
-
-    #[test]
-    fn notes_read_description_and_flag() {
-        let n = note_from_wire(
-            &json!({"@id": "/people/1/notes/7", "description": "Called", "title": null,
-                    "flagged": true, "category": {"@id": "/note_categories/2", "name": "Call"},
-                    "author": "/users/1", "createdAt": "2024-01-01T00:00:00+00:00"}),
-            "1",
-        )
-        .unwrap();
-        assert_eq!(
-            (n.id.as_str(), n.text.as_str(), n.flagged),
-            ("7", "Called", true)
-        );
-        assert_eq!(n.category, "/note_categories/2");
-        assert!(note_from_wire(&json!("x"), "1").is_err());
-    }
-}
+mod tests;
