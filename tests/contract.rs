@@ -795,8 +795,18 @@ mod scenarios {
         if !caps.notes {
             return;
         }
+        b.refresh_references().await.expect("reference data");
+        let category = match caps.note_categories {
+            true => b
+                .reference_names(RefKind::NoteCategory)
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+            false => String::new(),
+        };
         let note = Note {
             text: "Stays as written".into(),
+            category,
             ..Default::default()
         };
         let created = b.create_note(&id, &note).await.expect("create note");
@@ -1150,32 +1160,6 @@ macro_rules! contract {
             case!(maps_not_found_and_validation);
             case!(two_edits_in_a_row);
             case!(address_as_the_backend_stores_it);
-        }
-    };
-}
-
-/// Refusals in rolo's own words (issue #7: "an action the backend lacks is
-/// refused when the user asks, never queued", as `Unsupported`, never a
-/// server-like error): `refusal_contract!(module_name, Harness::start());`.
-/// Every backend belongs here; local (which stores `owner` though its
-/// capabilities do not list it) and RogerRoger (which answers a region with
-/// `Validation` and deletes notes its capabilities call undeletable) are
-/// left out until their adapters refuse this way.
-macro_rules! refusal_contract {
-    ($name:ident, $start:expr) => {
-        mod $name {
-            use super::*;
-
-            macro_rules! case {
-                ($scenario:ident) => {
-                    #[tokio::test]
-                    async fn $scenario() {
-                        let h = $start.await;
-                        scenarios::$scenario(&h).await;
-                    }
-                };
-            }
-
             case!(refuses_fields_it_does_not_store);
             case!(refuses_note_changes_it_lacks);
         }
@@ -1216,7 +1200,5 @@ contract!(rogerroger, RogerRogerHarness::start());
 network_contract!(rogerroger_net, RogerRogerHarness::start());
 contract!(introzy, IntrozyHarness::start());
 network_contract!(introzy_net, IntrozyHarness::start());
-refusal_contract!(introzy_refusals, IntrozyHarness::start());
 contract!(rhythm, RhythmHarness::start());
 network_contract!(rhythm_net, RhythmHarness::start());
-refusal_contract!(rhythm_refusals, RhythmHarness::start());

@@ -312,6 +312,7 @@ pub const LOCAL_FIELDS: &[PersonField] = &[
     PersonField::Country,
     PersonField::Linkedin,
     PersonField::Tags,
+    PersonField::Owner,
     PersonField::CustomFields,
 ];
 

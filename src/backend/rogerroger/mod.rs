@@ -791,6 +791,7 @@ pub fn capabilities() -> Capabilities {
             F::Country,
             F::Linkedin,
             F::Tags,
+            F::Owner,
         ],
         required: &[F::FamilyName],
     }
@@ -1226,10 +1227,9 @@ fn merge_patch(
         m.insert("archivedAt".into(), at);
     }
     if base.custom_fields != edited.custom_fields {
-        return Err(BackendError::Validation(vec![Violation::new(
-            "customFields",
-            "RogerRoger has no custom fields",
-        )]));
+        return Err(BackendError::Unsupported(
+            "RogerRoger has no custom fields".into(),
+        ));
     }
     extra_patch(&base.extra, &edited.extra, &mut m);
     Ok(m)
@@ -1238,10 +1238,9 @@ fn merge_patch(
 /// Only the address parts that changed; merge-patch merges nested objects.
 fn address_patch(base: &Address, edited: &Address) -> Result<Option<Value>> {
     if base.region != edited.region && !edited.region.is_empty() {
-        return Err(BackendError::Validation(vec![Violation::new(
-            "address.region",
-            "RogerRoger addresses have no region",
-        )]));
+        return Err(BackendError::Unsupported(
+            "RogerRoger addresses have no region".into(),
+        ));
     }
     let mut a = Map::new();
     let parts = [
