@@ -18,12 +18,13 @@ struct Step {
 }
 
 /// Every step since the first release, oldest first.
-const STEPS: &[Step] = &[Step {
-    // The schema of the first releases, which set no user_version. A database
-    // they made already has these tables, hence `IF NOT EXISTS` in this step
-    // alone.
-    version: 1,
-    sql: "
+const STEPS: &[Step] = &[
+    Step {
+        // The schema of the first releases, which set no user_version. A database
+        // they made already has these tables, hence `IF NOT EXISTS` in this step
+        // alone.
+        version: 1,
+        sql: "
 CREATE TABLE IF NOT EXISTS people (
     id           TEXT PRIMARY KEY,
     display_name TEXT NOT NULL,
@@ -58,7 +59,32 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_by_person ON outbox(person_id);
 ",
-}];
+    },
+    Step {
+        // The outbox under several processes and unclear replies: a claim
+        // (owner and expiry, in unix milliseconds) so one process sends a
+        // given op; whether an attempt may have reached the server (then
+        // the next one reads the record back first); when it was first
+        // sent; the records like it that existed before it was sent; the id
+        // the client chose for a create; and the server ids that records
+        // created offline got, so a write queued later still finds them.
+        version: 2,
+        sql: "
+ALTER TABLE outbox ADD COLUMN claim_owner TEXT;
+ALTER TABLE outbox ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN maybe_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN first_attempt_at TEXT;
+ALTER TABLE outbox ADD COLUMN preimage TEXT;
+ALTER TABLE outbox ADD COLUMN client_id TEXT;
+UPDATE outbox SET maybe_sent = 1 WHERE attempts > 0;
+UPDATE outbox SET state = 'refused' WHERE state = 'failed';
+CREATE TABLE id_map (
+    local_id  TEXT PRIMARY KEY,
+    server_id TEXT NOT NULL
+);
+",
+    },
+];
 
 /// The schema version this rolo writes.
 pub const SCHEMA_VERSION: i64 = STEPS[STEPS.len() - 1].version;
