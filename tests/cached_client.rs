@@ -10,191 +10,22 @@
 //! for Introzy and Rhythm where the backend can do what it needs.
 //! Backoffs are milliseconds; the only real wait is a `Retry-After: 1`.
 
+mod backends;
 mod proxy;
 mod support;
 
+use backends::{Fake, introzy, rhythm, rogerroger};
 use proxy::Proxy;
 use rolo::backend::Backend;
-use rolo::backend::http::{HttpConfig, RateLimit};
-use rolo::backend::introzy::IntrozyBackend;
-use rolo::backend::rhythm::{RhythmAuth, RhythmBackend};
-use rolo::backend::rogerroger::RogerRoger;
 use rolo::client::Client;
 use rolo::model::{Note, Person};
 use rolo::outbox::{Op, OpState, is_local_id};
 use rolo::store::Store;
-use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::fake_introzy::{self as fake_iz, FakeIntrozy};
-use support::fake_rhythm::{self as fake_rh, FakeRhythm};
-use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
-use support::faults::{Fault, Recorder};
+use support::faults::Fault;
 use support::sample_person;
-
-// ----------------------------------------------------------------- fakes ----
-
-/// Millisecond backoffs, short timeouts and a budget the tests never spend.
-fn fast(base_url: &str, base: HttpConfig) -> HttpConfig {
-    HttpConfig {
-        base_url: base_url.to_string(),
-        connect_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(5),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(40),
-        rate_limit: Some(RateLimit {
-            requests: 1000,
-            per: Duration::from_secs(1),
-        }),
-        ..base
-    }
-}
-
-/// One fake server and how its backend speaks to it.
-trait Fake: Send + Sync + 'static {
-    fn base_url(&self) -> &str;
-    fn recorder(&self) -> &Recorder;
-    /// A backend for this fake reached at `base_url` (the proxy or the fake).
-    fn backend(&self, base_url: &str) -> Arc<dyn Backend>;
-    fn count(&self) -> usize;
-    fn create_path(&self) -> String;
-    fn person_path(&self, id: &str) -> String;
-    /// How a create is looked up (the list or search request).
-    fn list_request(&self) -> (&'static str, String);
-    /// Requests one look-up by email takes (a scan pages through the table).
-    fn lookup_requests(&self) -> u32 {
-        1
-    }
-    fn notes_path(&self, id: &str) -> String {
-        format!("{}/notes", self.person_path(id))
-    }
-    /// `p` as this backend can store it.
-    fn adapt(&self, p: Person) -> Person {
-        p
-    }
-    /// The field "my" edits change.
-    fn set_mine(&self, p: &mut Person, v: &str) {
-        p.job_title = v.to_string();
-    }
-    fn mine(&self, p: &Person) -> String {
-        p.job_title.clone()
-    }
-}
-
-impl Fake for FakeRogerRoger {
-    fn base_url(&self) -> &str {
-        &self.base_url
-    }
-    fn recorder(&self) -> &Recorder {
-        &self.recorder
-    }
-    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
-        let config = fast(base_url, RogerRoger::default_config(base_url));
-        Arc::new(RogerRoger::new(config, SecretString::from(fake_rr::API_KEY)).expect("rr"))
-    }
-    fn count(&self) -> usize {
-        self.people_count()
-    }
-    fn create_path(&self) -> String {
-        "/people".into()
-    }
-    fn person_path(&self, id: &str) -> String {
-        format!("/people/{id}")
-    }
-    fn list_request(&self) -> (&'static str, String) {
-        ("GET", "/people".into())
-    }
-}
-
-impl Fake for FakeIntrozy {
-    fn base_url(&self) -> &str {
-        &self.base_url
-    }
-    fn recorder(&self) -> &Recorder {
-        &self.recorder
-    }
-    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
-        let config = fast(base_url, HttpConfig::new(base_url));
-        Arc::new(IntrozyBackend::new(config, &SecretString::from(fake_iz::API_KEY)).expect("iz"))
-    }
-    fn count(&self) -> usize {
-        self.people_count()
-    }
-    fn create_path(&self) -> String {
-        "/api/people".into()
-    }
-    fn person_path(&self, id: &str) -> String {
-        format!("/api/people/{id}")
-    }
-    fn list_request(&self) -> (&'static str, String) {
-        ("GET", "/api/people".into())
-    }
-    /// One email, one untyped phone, the address as one line, no job title.
-    fn adapt(&self, mut p: Person) -> Person {
-        p.job_title.clear();
-        for phone in &mut p.phones {
-            phone.kind.clear();
-        }
-        p.address = rolo::model::Address {
-            street: p.address.one_line(),
-            ..Default::default()
-        };
-        p
-    }
-    /// Introzy has no job title: edits change the family name.
-    fn set_mine(&self, p: &mut Person, v: &str) {
-        p.family_name = v.to_string();
-    }
-    fn mine(&self, p: &Person) -> String {
-        p.family_name.clone()
-    }
-}
-
-impl Fake for FakeRhythm {
-    fn base_url(&self) -> &str {
-        &self.base_url
-    }
-    fn recorder(&self) -> &Recorder {
-        &self.recorder
-    }
-    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
-        let config = fast(base_url, HttpConfig::new(base_url));
-        let auth = RhythmAuth::Static(SecretString::from(fake_rh::STATIC_KEY));
-        Arc::new(RhythmBackend::new(config, fake_rh::TENANT, auth).expect("rhythm"))
-    }
-    fn count(&self) -> usize {
-        self.contacts_count()
-    }
-    fn create_path(&self) -> String {
-        format!("/contacts/{}", fake_rh::TENANT)
-    }
-    fn person_path(&self, id: &str) -> String {
-        format!("/contacts/{}/{id}", fake_rh::TENANT)
-    }
-    fn list_request(&self) -> (&'static str, String) {
-        ("POST", format!("/contacts/{}/search", fake_rh::TENANT))
-    }
-    /// 41 contacts scanned 25 at a time.
-    fn lookup_requests(&self) -> u32 {
-        2
-    }
-}
-
-async fn rogerroger() -> FakeRogerRoger {
-    FakeRogerRoger::start().await
-}
-
-async fn introzy() -> FakeIntrozy {
-    FakeIntrozy::start().await
-}
-
-async fn rhythm() -> FakeRhythm {
-    let fake = FakeRhythm::start().await;
-    fake.set_scan_sizes(vec![25]);
-    fake
-}
 
 // ----------------------------------------------------------- environment ----
 

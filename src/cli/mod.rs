@@ -5,15 +5,18 @@
 use crate::backend::{BackendError, EnrichOutcome, ListQuery};
 use crate::client::Client;
 use crate::model::{Note, Person, Phone};
+use crate::outbox::EntryState;
 use crate::sanitize::for_display;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
 
+mod outbox;
 mod output;
 mod set;
 mod sync;
 
+pub use outbox::OutboxCommand;
 use output::*;
 pub use output::{NoteOut, PersonOut};
 use set::apply_set;
@@ -68,6 +71,9 @@ pub enum Command {
     Note(NoteCommand),
     /// Send queued changes, then refresh the cache from the server (remote profiles).
     Sync,
+    /// See and settle queued changes: list, retry, drop (remote profiles).
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Enrich a person: offline proposals (local), a server job (Introzy) or a lookup (Rhythm).
     Enrich {
         id: String,
@@ -136,39 +142,104 @@ fn io(e: std::io::Error) -> CliError {
     }
 }
 
-/// For a remote profile, send the write just queued and say plainly what
-/// became of it: conflicts exit 7 and stay queued, offline exits 5 and stays
-/// queued. Returns the server ids of records created offline.
-async fn settle(client: &Client) -> Result<Vec<(String, String)>, CliError> {
+/// How long a command waits for another rolo process that is sending
+/// the person's earlier changes, before it leaves its own queued.
+const WAIT_FOR_OTHERS: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// For a remote profile, send the write just queued for `person` and say
+/// plainly what became of it: sent (Ok, with the server ids of records
+/// created offline); refused, or waiting behind an earlier change the
+/// server refused (exit 4); in conflict, or behind one (exit 7); a
+/// duplicate of an existing person (exit 4, naming it); out of reach
+/// (exit 5, queued for `rolo sync`).
+async fn settle(client: &Client, person: &str) -> Result<Vec<(String, String)>, CliError> {
     if !client.is_remote() {
         return Ok(Vec::new());
     }
-    let report = client.flush().await;
-    if !report.conflicts.is_empty() {
-        return Err(CliError {
-            code: 7,
-            message: "conflict: the record changed on the server since it was read; your edit is kept in the outbox (run `rolo` to choose per field, or `rolo sync` to retry)".into(),
-        });
-    }
-    if let Some((_, why)) = report.failed.first() {
+    let mine: Vec<i64> = client
+        .outbox()
+        .await?
+        .iter()
+        .filter(|e| e.person_id == person)
+        .map(|e| e.seq)
+        .collect();
+    let report = client.flush_until_settled(&mine, WAIT_FOR_OTHERS).await;
+    if let Some(d) = report.duplicates.iter().find(|d| d.local_id == person) {
         return Err(CliError {
             code: 4,
-            message: format!("the server refused the change (kept in the outbox): {why}"),
+            message: format!(
+                "not created: {} (the existing person is {}: `rolo show {}`)",
+                d.message, d.existing_id, d.existing_id
+            ),
         });
     }
-    if let (Some(why), true) = (&report.stopped, report.remaining > 0) {
-        return Err(CliError {
+    let entries = client.outbox().await?;
+    let Some(last) = entries.iter().rev().find(|e| mine.contains(&e.seq)) else {
+        return Ok(report.created);
+    };
+    let words = |seq: i64| {
+        entries
+            .iter()
+            .find(|e| e.seq == seq)
+            .and_then(|e| e.error.clone())
+            .unwrap_or_default()
+    };
+    let seq = last.seq;
+    Err(match last.state {
+        EntryState::Refused => CliError {
+            code: 4,
+            message: format!(
+                "the server refused the change (kept as #{seq}): {}; fix it and `rolo outbox retry {seq}`, or `rolo outbox drop {seq}`",
+                words(seq)
+            ),
+        },
+        EntryState::Conflict => CliError {
+            code: 7,
+            message: format!(
+                "conflict: the record changed on the server since it was read; your edit is kept as #{seq} (run `rolo` to choose per field, or `rolo sync` to retry)"
+            ),
+        },
+        EntryState::Blocked { behind } => {
+            let conflict = entries
+                .iter()
+                .any(|e| e.seq == behind && e.state == EntryState::Conflict);
+            CliError {
+                code: if conflict { 7 } else { 4 },
+                message: format!(
+                    "queued as #{seq}, but it waits behind #{behind}, which {}: {}; settle #{behind} first (`rolo outbox list`)",
+                    if conflict {
+                        "is in conflict with the server"
+                    } else {
+                        "the server refused"
+                    },
+                    words(behind)
+                ),
+            }
+        }
+        EntryState::Sending => CliError {
             code: 5,
-            message: format!("{why}; the change is queued and `rolo sync` will send it"),
-        });
-    }
-    Ok(report.created)
+            message: format!(
+                "queued as #{seq}; another rolo is sending this person's changes and will send it"
+            ),
+        },
+        EntryState::Pending => CliError {
+            code: 5,
+            message: format!(
+                "{}; the change is queued and `rolo sync` will send it",
+                last.error
+                    .clone()
+                    .or(report.stopped)
+                    .unwrap_or_else(|| "not sent yet".into())
+            ),
+        },
+    })
 }
 
 /// Run one command, writing results to `out`.
 pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Result<(), CliError> {
     match command {
         Command::Sync => sync::sync(client, out).await,
+        Command::Outbox(command) => outbox::run(client, command, out).await,
         Command::List {
             query,
             limit,
@@ -232,11 +303,8 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 return Err(BackendError::Validation(violations).into());
             }
             let saved = client.save_person(None, &person).await?;
-            let created = settle(client).await?;
-            let id = created
-                .into_iter()
-                .find(|(local, _)| *local == saved.id)
-                .map_or(saved.id, |(_, server)| server);
+            settle(client, &saved.id).await?;
+            let id = client.server_id(&saved.id).await.unwrap_or(saved.id);
             writeln!(out, "{id}").map_err(io)
         }
         Command::Edit { id, sets } => {
@@ -251,7 +319,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 return Err(BackendError::Validation(violations).into());
             }
             let saved = client.save_person(Some(&base), &edited.normalize()).await?;
-            settle(client).await?;
+            settle(client, &saved.id).await?;
             let saved = if client.is_remote() {
                 client
                     .load_detail(&saved.id)
@@ -307,22 +375,10 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 ..Default::default()
             };
             let saved = client.save_note(&id, &note).await?;
-            let created = settle(client).await?;
-            let note_id = match created.is_empty() && client.is_remote() {
-                // The server named the note: find it in the refreshed cache.
-                true => client
-                    .load_detail(&id)
-                    .await
-                    .ok()
-                    .and_then(|(_, notes)| {
-                        notes
-                            .into_iter()
-                            .find(|n| n.text == saved.text && n.title == saved.title)
-                            .map(|n| n.id)
-                    })
-                    .unwrap_or(saved.id),
-                false => saved.id,
-            };
+            settle(client, &saved.person_id).await?;
+            // The server's id for the note, never a look-up by its text
+            // (an earlier note may say the same).
+            let note_id = client.server_id(&saved.id).await.unwrap_or(saved.id);
             writeln!(out, "{note_id}").map_err(io)
         }
         Command::Note(NoteCommand::Flag { id, note_id, off }) => {
@@ -334,7 +390,7 @@ pub async fn run(client: &Client, command: Command, out: &mut dyn Write) -> Resu
                 .into());
             }
             let saved = client.flag_note(&id, &note_id, !off).await?;
-            settle(client).await?;
+            settle(client, &saved.person_id).await?;
             json_line(&NoteOut::from(&saved), out)
         }
         Command::Enrich { id, wait: _ } => {

@@ -64,6 +64,16 @@ pub(super) async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), Cli
             ),
         });
     }
+    // A refusal is not success, however long ago it was refused.
+    if report.flushed.needs_user() {
+        return Err(CliError {
+            code: 4,
+            message: format!(
+                "{} change(s) refused by the server and {} waiting behind them; `rolo outbox list` shows them, `rolo outbox retry|drop` settles them",
+                report.flushed.refused, report.flushed.blocked
+            ),
+        });
+    }
     match report.error.or(report.flushed.stopped) {
         Some(e) => Err(CliError {
             code: 5,

@@ -12,7 +12,8 @@
 //! * **not sent**: the server did not act (429, 401, no connection made);
 //!   the op waits for the next flush.
 
-use super::{Client, verify};
+use super::Client;
+use super::verify::{self, Vouch};
 use crate::backend::BackendError;
 use crate::outbox::{Merge, Op, OpState, content_eq, merge};
 use crate::store::{Claim, Outcome};
@@ -90,6 +91,10 @@ enum Next {
     SendAgain,
 }
 
+/// Attempts a create refused as a duplicate of an unnamed record gets
+/// before it waits for the user.
+const DUPLICATE_TRIES: u32 = 3;
+
 /// Most rounds one op gets in one flush (an ambiguous reply found not
 /// applied, a clean merge onto a newer record).
 const ROUNDS: usize = 3;
@@ -138,12 +143,33 @@ pub(super) async fn process(client: &Client, mut claim: Claim) -> Step {
             .with_store(move |s| s.mark_sending(seq, &owner))
             .await
         {
-            Ok(true) => claim.maybe_sent = true,
+            Ok(true) => {
+                claim.maybe_sent = true;
+                claim.attempts += 1;
+            }
             Ok(false) => return Step::Lost,
             Err(e) => return retry(client, &claim, false, e).await,
         }
         let e = match send(client, &claim).await {
-            Ok(outcome) => return finish(client, &claim, outcome).await,
+            Ok(outcome) => match verify::vouch(client, &claim, &outcome).await {
+                Ok(Vouch::Ours) => return finish(client, &claim, outcome).await,
+                // The adapter's own look-up after a lost reply may answer
+                // with a look-alike: find this op's record, if it made one.
+                Ok(vouch) => match verify::find_out(client, &claim).await {
+                    Ok(Some(found)) => return finish(client, &claim, found).await,
+                    Ok(None) if vouch == Vouch::NotOurs => {
+                        claim.maybe_sent = false;
+                        last = Some(BackendError::Network(
+                            "the server answered with another record; sending again".into(),
+                        ));
+                        continue;
+                    }
+                    // Nothing closer: the server rewrote a value we sent.
+                    Ok(None) => return finish(client, &claim, outcome).await,
+                    Err(e) => return retry(client, &claim, true, e).await,
+                },
+                Err(e) => return retry(client, &claim, true, e).await,
+            },
             Err(e) => e,
         };
         match kind(&e) {
@@ -349,6 +375,14 @@ async fn refusal(client: &Client, claim: &mut Claim, e: BackendError) -> Next {
                     stop: true,
                 }),
             }
+        }
+        // A 409 whose record the adapter could not name (its look-up
+        // failed): nothing was created, so sending again is safe and may
+        // name it next time; after a few tries it waits for the user.
+        (Op::CreatePerson { .. }, e @ BackendError::Conflict { existing: None, .. })
+            if claim.attempts < DUPLICATE_TRIES =>
+        {
+            Next::Done(retry(client, claim, false, e).await)
         }
         (op, BackendError::NotFound(words)) => {
             let gone = match op {

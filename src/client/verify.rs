@@ -120,6 +120,52 @@ pub(super) async fn preimage(client: &Client, claim: &Claim) -> Result<Option<Ve
     Ok(Some(ids))
 }
 
+/// How far to trust the record a create came back with.
+#[derive(Debug, PartialEq)]
+pub(super) enum Vouch {
+    Ours,
+    /// Existed before the op was sent, or another op of ours made it: an
+    /// adapter's own look-up after a lost reply found a look-alike.
+    NotOurs,
+    /// Not equal to what was sent on some field (a look-alike, or a server
+    /// that rewrites a value): worth a read-back.
+    Unsure,
+}
+
+/// Whether `outcome` of a create can be the record this op made. Other ops
+/// are not creates and vouch for themselves.
+pub(super) async fn vouch(client: &Client, claim: &Claim, outcome: &Outcome) -> Result<Vouch> {
+    let caps = client.capabilities();
+    let (id, scope, equal) = match (&claim.op, outcome) {
+        (Op::CreatePerson { person }, Outcome::Person { person: got, .. }) => (
+            got.id.clone(),
+            String::new(),
+            same_person(&caps, person, got),
+        ),
+        (Op::CreateNote { person_id, note }, Outcome::Note { note: got, .. }) => (
+            got.id.clone(),
+            person_id.clone(),
+            same_note(&caps, note, got),
+        ),
+        _ => return Ok(Vouch::Ours),
+    };
+    if claim.client_id.as_deref() == Some(id.as_str()) {
+        return Ok(Vouch::Ours);
+    }
+    let before = claim.preimage.clone().unwrap_or_default();
+    let lookup = vec![id.clone()];
+    let theirs = client
+        .with_store(move |s| s.ids_created_by_us(&lookup, &scope))
+        .await?;
+    Ok(if before.contains(&id) || theirs.contains(&id) {
+        Vouch::NotOurs
+    } else if equal {
+        Vouch::Ours
+    } else {
+        Vouch::Unsure
+    })
+}
+
 async fn honours_client_ids(client: &Client, kind: &'static str) -> Result<Option<bool>> {
     client.with_store(move |s| s.honours_client_ids(kind)).await
 }
@@ -149,7 +195,7 @@ async fn find_created_person(
         .filter(|c| same_person(&caps, person, c))
         .collect();
     let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
-    let taken = taken_ids(client, claim, ids).await?;
+    let taken = taken_ids(client, claim, ids, "").await?;
     Ok(candidates
         .into_iter()
         .filter(|c| !taken.contains(&c.id))
@@ -174,7 +220,7 @@ async fn find_created_note(
         .filter(|n| same_note(&caps, note, n))
         .collect();
     let ids: Vec<String> = candidates.iter().map(|n| n.id.clone()).collect();
-    let taken = taken_ids(client, claim, ids).await?;
+    let taken = taken_ids(client, claim, ids, person_id).await?;
     Ok(candidates
         .into_iter()
         .filter(|n| !taken.contains(&n.id))
@@ -184,16 +230,18 @@ async fn find_created_note(
 /// Of `ids`, those that cannot be this op's record: they existed before it
 /// was sent (its preimage), or another op of ours created them. Without a
 /// preimage (an op queued by an older rolo) records already in the cache
-/// count as existing before.
+/// count as existing before. `scope`: the person, for notes.
 async fn taken_ids(
     client: &Client,
     claim: &Claim,
     ids: Vec<String>,
+    scope: &str,
 ) -> Result<std::collections::HashSet<String>> {
     let preimage = claim.preimage.clone();
+    let scope = scope.to_string();
     client
         .with_store(move |s| {
-            let mut taken = s.ids_created_by_us(&ids)?;
+            let mut taken = s.ids_created_by_us(&ids, &scope)?;
             match preimage {
                 Some(before) => taken.extend(before),
                 None => taken.extend(s.ids_in_cache(&ids)?),

@@ -41,9 +41,20 @@ fn unsupported(kind: &str, what: &str) -> BackendError {
 }
 
 impl Client {
-    /// Queue a write; the cached copy now shows it.
-    async fn enqueue(&self, op: Op) -> Result<i64> {
-        self.with_store(move |s| s.enqueue(&op)).await
+    /// Queue a write; the cached copy now shows it. Returns the op as
+    /// queued (with server ids for records that have one by now).
+    async fn enqueue(&self, op: Op) -> Result<Op> {
+        self.with_store(move |s| s.enqueue_op(&op).map(|(_, op)| op))
+            .await
+    }
+
+    /// The server id a record created offline has by now, if any.
+    pub async fn server_id(&self, local_id: &str) -> Option<String> {
+        let key = local_id.to_string();
+        self.with_store(move |s| s.server_id_for(&key))
+            .await
+            .ok()
+            .flatten()
     }
 
     fn check_fields(&self, base: Option<&Person>, edited: &Person) -> Result<()> {
@@ -97,7 +108,7 @@ impl Client {
                 }
             }
         };
-        self.enqueue(op).await?;
+        person.id = self.enqueue(op).await?.person_id().to_string();
         Ok(person)
     }
 
@@ -108,12 +119,13 @@ impl Client {
         if !self.remote {
             return self.backend.set_archived(id, archived).await;
         }
-        self.enqueue(Op::ArchivePerson {
-            id: id.to_string(),
-            archived,
-        })
-        .await?;
-        let key = id.to_string();
+        let queued = self
+            .enqueue(Op::ArchivePerson {
+                id: id.to_string(),
+                archived,
+            })
+            .await?;
+        let key = queued.person_id().to_string();
         self.with_store(move |s| s.get_person(&key))
             .await?
             .ok_or_else(|| BackendError::NotFound(format!("person {id}")))
@@ -174,7 +186,7 @@ impl Client {
                 note: note.clone(),
             }
         };
-        self.enqueue(op).await?;
+        note.person_id = self.enqueue(op).await?.person_id().to_string();
         Ok(note)
     }
 
@@ -206,7 +218,7 @@ impl Client {
                 .set_note_flag(person_id, &note_id.to_string(), flagged)
                 .await;
         }
-        let seq = self
+        let queued = self
             .enqueue(Op::FlagNote {
                 person_id: person_id.to_string(),
                 note_id: note_id.to_string(),
@@ -214,19 +226,13 @@ impl Client {
             })
             .await?;
         // The note may have been renamed to its server id on the way in.
-        self.with_store(move |s| {
-            let queued = s.queued()?;
-            let id = queued
-                .iter()
-                .find(|q| q.seq == seq)
-                .and_then(|q| q.op.note_id().map(str::to_string));
-            match id {
-                Some(id) => s.get_note(&id),
-                None => Ok(None),
-            }
-        })
-        .await?
-        .ok_or_else(|| BackendError::NotFound(format!("note {note_id}")))
+        let key = queued.note_id().unwrap_or(note_id).to_string();
+        let mut note = self
+            .with_store(move |s| s.get_note(&key))
+            .await?
+            .ok_or_else(|| BackendError::NotFound(format!("note {note_id}")))?;
+        note.person_id = queued.person_id().to_string();
+        Ok(note)
     }
 
     /// Resolve a conflicted edit: `resolved` is sent on top of `theirs`.

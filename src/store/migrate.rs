@@ -80,7 +80,10 @@ UPDATE outbox SET maybe_sent = 1 WHERE attempts > 0;
 UPDATE outbox SET state = 'refused' WHERE state = 'failed';
 CREATE TABLE id_map (
     local_id  TEXT PRIMARY KEY,
-    server_id TEXT NOT NULL
+    server_id TEXT NOT NULL,
+    -- The person a note belongs to ('' for people): note ids need not be
+    -- unique across people (Rhythm's one note per contact is 'notes').
+    scope     TEXT NOT NULL DEFAULT ''
 );
 ",
     },

@@ -73,10 +73,15 @@ fn now_iso() -> String {
 }
 
 impl Store {
-    /// Queue `op` and apply it to the cached copy, in one transaction. Ids
-    /// of records created offline that the server has named since are
-    /// replaced by the server's first, so no temporary id is ever sent.
+    /// Queue `op` and apply it to the cached copy, in one transaction.
     pub fn enqueue(&mut self, op: &Op) -> Result<i64> {
+        self.enqueue_op(op).map(|(seq, _)| seq)
+    }
+
+    /// [`Store::enqueue`], returning the op as queued: ids of records
+    /// created offline that the server has named since are replaced by the
+    /// server's first, so no temporary id is ever sent.
+    pub fn enqueue_op(&mut self, op: &Op) -> Result<(i64, Op)> {
         let tx = self.conn.transaction()?;
         let mut op = op.clone();
         for local in op
@@ -104,7 +109,7 @@ impl Store {
         )?;
         let seq = tx.last_insert_rowid();
         tx.commit()?;
-        Ok(seq)
+        Ok((seq, op))
     }
 
     /// Every queued op, oldest first.
@@ -380,7 +385,7 @@ impl Store {
             Outcome::Note { local_id, note } => {
                 if let Some(local) = local_id.as_deref().filter(|l| *l != note.id) {
                     tx.execute("DELETE FROM notes WHERE id = ?1", [local])?;
-                    remember_id_in(&tx, local, &note.id)?;
+                    remember_id_in(&tx, local, &note.id, &note.person_id)?;
                     rename_in_ops(&tx, local, &note.id)?;
                 }
                 upsert_note_in(&tx, note)?;
@@ -532,13 +537,14 @@ impl Store {
 
     /// Of `ids`, the server ids that records rolo created have (so a
     /// read-back for another create does not take them for its own).
-    pub fn ids_created_by_us(&self, ids: &[String]) -> Result<HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT EXISTS(SELECT 1 FROM id_map WHERE server_id = ?1)")?;
+    /// `scope`: the person, for notes; `""` for people.
+    pub fn ids_created_by_us(&self, ids: &[String], scope: &str) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM id_map WHERE server_id = ?1 AND scope = ?2)",
+        )?;
         let mut out = HashSet::new();
         for id in ids {
-            if stmt.query_row([id], |r| r.get::<_, bool>(0))? {
+            if stmt.query_row(params![id, scope], |r| r.get::<_, bool>(0))? {
                 out.insert(id.clone());
             }
         }
@@ -662,11 +668,13 @@ fn mapped_in(conn: &Connection, local_id: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn remember_id_in(conn: &Connection, local_id: &str, server_id: &str) -> Result<()> {
+/// `scope`: the person a note belongs to, `""` for a person.
+fn remember_id_in(conn: &Connection, local_id: &str, server_id: &str, scope: &str) -> Result<()> {
     conn.execute(
-        "INSERT INTO id_map(local_id, server_id) VALUES (?1, ?2)
-         ON CONFLICT(local_id) DO UPDATE SET server_id = excluded.server_id",
-        params![local_id, server_id],
+        "INSERT INTO id_map(local_id, server_id, scope) VALUES (?1, ?2, ?3)
+         ON CONFLICT(local_id) DO UPDATE SET server_id = excluded.server_id,
+                                             scope = excluded.scope",
+        params![local_id, server_id, scope],
     )?;
     Ok(())
 }
@@ -734,7 +742,7 @@ fn rename_person_in(conn: &Connection, from: &str, to: &str) -> Result<()> {
         "UPDATE outbox SET person_id = ?2 WHERE person_id = ?1",
         params![from, to],
     )?;
-    remember_id_in(conn, from, to)?;
+    remember_id_in(conn, from, to, "")?;
     rename_in_ops(conn, from, to)
 }
 
