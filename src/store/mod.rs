@@ -152,7 +152,9 @@ impl Store {
 
     fn init(conn: Connection, path: &Path) -> Result<Store> {
         let setup = || -> rusqlite::Result<()> {
-            conn.busy_timeout(Duration::from_secs(3))?;
+            // Several rolo processes may write at once (a sync from cron,
+            // a note from a mail client, the TUI); each waits its turn.
+            conn.busy_timeout(Duration::from_secs(10))?;
             // Reading the schema is the first thing that fails on a file
             // that is not a database.
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -177,6 +179,15 @@ impl Store {
         &self.path
     }
 
+    /// A transaction that takes the write lock up front. Several rolo
+    /// processes share a cache: a deferred transaction that reads, then
+    /// writes after another process committed, fails at once with
+    /// "database is locked" (its snapshot is stale) instead of waiting.
+    fn write_tx(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+
     pub fn count_people(&self) -> Result<usize> {
         Ok(self
             .conn
@@ -186,7 +197,7 @@ impl Store {
 
     /// Import people and their notes in one transaction.
     pub fn import(&mut self, people: &[PersonWithNotes]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         for entry in people {
             upsert_person_in(&tx, &entry.person)?;
             for note in &entry.notes {
@@ -237,7 +248,7 @@ impl Store {
 
     /// Delete a person and their notes.
     pub fn delete_person(&mut self, id: &str) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let n = tx.execute("DELETE FROM people WHERE id = ?1", [id])?;
         tx.execute("DELETE FROM notes WHERE person_id = ?1", [id])?;
         tx.commit()?;
@@ -310,7 +321,7 @@ impl Store {
 impl Store {
     /// Replace the cached notes of one person with the server's.
     pub fn replace_notes(&mut self, person_id: &str, notes: &[Note]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
         for n in notes {
             let mut n = n.clone();
@@ -325,7 +336,7 @@ impl Store {
     /// people with queued writes (their local copy is newer) and people
     /// created offline (the server does not know them yet).
     pub fn replace_from_server(&mut self, people: &[Person]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let pending: std::collections::HashSet<String> = tx
             .prepare("SELECT DISTINCT person_id FROM outbox")?
             .query_map([], |r| r.get(0))?
@@ -360,7 +371,7 @@ impl Store {
     /// Add people the cache does not have yet (from a server search);
     /// returns how many were new.
     pub fn insert_missing(&mut self, people: &[Person]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut added = 0;
         for p in people {
             let known: bool = tx.query_row(
@@ -380,7 +391,7 @@ impl Store {
     /// Store people from the server, except those with queued writes (their
     /// local copy is newer).
     pub fn insert_or_refresh(&mut self, people: &[Person]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         for p in people {
             if !has_pending_in(&tx, &p.id)? {
                 upsert_person_in(&tx, p)?;

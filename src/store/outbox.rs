@@ -13,7 +13,7 @@
 use super::{Result, Store, get_person_in, upsert_note_in, upsert_person_in};
 use crate::model::{Note, Person};
 use crate::outbox::{EntryState, Op, OpState, OutboxEntry, QueuedOp, is_local_id, rebase};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
 
 /// What a sent op came back with, to store in the cache.
@@ -82,7 +82,7 @@ impl Store {
     /// created offline that the server has named since are replaced by the
     /// server's first, so no temporary id is ever sent.
     pub fn enqueue_op(&mut self, op: &Op) -> Result<(i64, Op)> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut op = op.clone();
         for local in op
             .local_refs()
@@ -218,9 +218,7 @@ impl Store {
     pub fn claim_next(&mut self, req: &ClaimRequest<'_>) -> Result<Option<Claim>> {
         // IMMEDIATE: the write lock is taken before reading, so two
         // processes cannot both see the op as free.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let heads: Vec<(i64, String, Option<String>, i64)> = tx
             .prepare_cached(
                 "SELECT o.seq, o.person_id, o.claim_owner, o.claim_until FROM outbox o
@@ -365,7 +363,7 @@ impl Store {
     /// `seq` went through: drop it, store what the server answered, move
     /// later ops of the same person onto it, and show them in the cache.
     pub fn complete(&mut self, seq: i64, outcome: &Outcome) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let person_id: Option<String> = tx
             .query_row("SELECT person_id FROM outbox WHERE seq = ?1", [seq], |r| {
                 r.get(0)
@@ -405,7 +403,7 @@ impl Store {
     /// Replace a queued op (a resolved conflict, an edited refusal), back
     /// to pending, and update the cached copy to match.
     pub fn replace_op(&mut self, seq: i64, op: &Op) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         apply_to_cache(&tx, op)?;
         tx.execute(
             "UPDATE outbox SET op = ?2, state = 'pending', last_error = NULL, theirs = NULL,
@@ -434,7 +432,7 @@ impl Store {
     /// follow it; otherwise the cached copy is put back as far as the store
     /// knows (the client then reads the server's version).
     pub fn drop_op(&mut self, seq: i64) -> Result<Option<Dropped>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let row: Option<(String, String, Option<String>)> = tx
             .query_row(
                 "SELECT op, person_id, theirs FROM outbox WHERE seq = ?1",
@@ -516,7 +514,7 @@ impl Store {
         existing: &str,
         why: &str,
     ) -> Result<Vec<i64>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         tx.execute("DELETE FROM people WHERE id = ?1", [local_id])?;
         tx.execute(
@@ -574,7 +572,7 @@ impl Store {
     /// Store the server's copy of a person after a dropped op, then show the
     /// writes still queued for them on top.
     pub fn restore_person(&mut self, person: &Person, notes: &[Note]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         upsert_person_in(&tx, person)?;
         tx.execute("DELETE FROM notes WHERE person_id = ?1", [&person.id])?;
         for n in notes {
