@@ -416,3 +416,41 @@ under_faults! {
     rhythm_two_processes: backends::rhythm(), 2, 0x9e05;
     rhythm_four_processes: backends::rhythm(), 4, 0x9e06;
 }
+
+/// A `rolo sync` killed with SIGKILL while its create is in flight leaves
+/// a claim behind; the next `rolo sync` sees its owner is gone, takes the
+/// op over at once (not after the claim's 30 s), reads back whether the
+/// create landed, and the person exists exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_senders_claim_frees_at_once() {
+    let (fake, home, _) = synced(backends::rogerroger().await, 2).await;
+    {
+        let mut p = sample_person(300);
+        p.id = new_local_id();
+        home.store()
+            .enqueue(&Op::CreatePerson { person: p })
+            .unwrap();
+    }
+    fake.recorder.clear_log();
+    fake.set_latency(std::time::Duration::from_secs(3));
+    let mut child = home.cmd(&["sync"]).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while fake.recorder.count("POST", "/people") == 0 {
+        assert!(std::time::Instant::now() < deadline, "the create went out");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    fake.set_latency(std::time::Duration::ZERO);
+    let h = home.clone();
+    let started = std::time::Instant::now();
+    let out = off_runtime(move || h.run(&["sync"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "no wait for the dead claim to expire ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(fake.people_count(), 3, "exactly one new person");
+    assert_eq!(home.store().queued_count().unwrap(), 0);
+}
