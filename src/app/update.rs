@@ -177,6 +177,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Some(Overlay::NoteEditor(_)) => return update_editor(state, action),
         Some(Overlay::Review(_)) => return update_review(state, action),
         Some(Overlay::Conflict(_)) => return update_conflict(state, action),
+        Some(Overlay::Outbox(_)) => return super::outbox::update(state, action),
         None => {}
     }
     if state.searching {
@@ -273,6 +274,7 @@ fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Help => open_help(state),
         Action::Sync => return start_sync(state),
+        Action::Outbox => return super::outbox::open(state),
         _ => return person_action(state, action),
     }
     select_changed(state)
@@ -343,6 +345,7 @@ fn update_detail(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteNote => return delete_note(state),
         Action::FlagNote => return flag_note(state),
         Action::Help => open_help(state),
+        Action::Outbox => return super::outbox::open(state),
         _ => return person_action(state, action),
     }
     Vec::new()
@@ -546,6 +549,10 @@ fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
                     state.busy("deleting note…");
                     vec![Effect::DeleteNote { person_id, note_id }]
                 }
+                Pending::DropChange { seq } => {
+                    state.busy(format!("dropping #{seq}…"));
+                    vec![Effect::DropChange { seq }]
+                }
                 Pending::DiscardForm | Pending::DiscardEditor => {
                     state.overlays.pop();
                     state.info("changes discarded");
@@ -620,6 +627,12 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             form.saving = true;
+            if let Some(queued) = &form.queued {
+                let seq = queued.seq;
+                let op = super::outbox::person_op(queued, edited);
+                state.busy(format!("changing #{seq}…"));
+                return vec![Effect::ReplaceChange { seq, op }];
+            }
             let base = (form.kind == FormKind::Edit).then(|| form.base.clone());
             state.busy("saving…");
             return vec![Effect::SavePerson { base, edited }];
@@ -664,6 +677,12 @@ fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
             ed.saving = true;
             ed.error = None;
             let person_id = ed.person_id.clone();
+            if let Some(queued) = &ed.queued {
+                let seq = queued.seq;
+                let op = super::outbox::note_op(queued, person_id, note);
+                state.busy(format!("changing #{seq}…"));
+                return vec![Effect::ReplaceChange { seq, op }];
+            }
             state.busy("saving note…");
             return vec![Effect::SaveNote { person_id, note }];
         }
@@ -872,6 +891,9 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             show_first_conflict(state, queued);
             Vec::new()
         }
+        Msg::OutboxLoaded(result) => super::outbox::loaded(state, result),
+        Msg::ChangeDropped { seq, result } => super::outbox::dropped(state, seq, result),
+        Msg::ChangeReplaced { seq, result } => super::outbox::replaced(state, seq, result),
         Msg::ServerSearchDone { request, result } => {
             if request != state.server_search {
                 return Vec::new(); // the user typed on; a newer search is on its way
@@ -918,13 +940,11 @@ fn after_flush(state: &mut State, report: &crate::client::flush::FlushReport) ->
             }
         }
     }
-    if let Some((_, why)) = report.failed.first() {
-        state.error(format!("the server refused a queued change (kept): {why}"));
-    }
+    let mut effects = super::outbox::after_flush(state, report);
     if !report.conflicts.is_empty() {
-        return vec![Effect::LoadConflicts];
+        effects.push(Effect::LoadConflicts);
     }
-    Vec::new()
+    effects
 }
 
 fn show_first_conflict(state: &mut State, queued: Vec<crate::outbox::QueuedOp>) {

@@ -55,7 +55,7 @@ impl<'a> From<&'a OutboxEntry> for EntryOut<'a> {
             seq: e.seq,
             person_id: &e.person_id,
             person: &e.person_name,
-            action: e.op.describe(),
+            action: e.op.action().to_string(),
             changes: e.op.changes(),
             queued_at: &e.queued_at,
             state: e.state.label(),
@@ -176,9 +176,9 @@ fn print_table(entries: &[OutboxEntry], out: &mut dyn Write) -> Result<(), CliEr
         };
         let changes = e.op.changes().join(", ");
         let change = if changes.is_empty() {
-            e.op.describe()
+            e.op.action().to_string()
         } else {
-            format!("{} ({changes})", e.op.describe())
+            format!("{} ({changes})", e.op.action())
         };
         let queued = e
             .queued_at

@@ -106,11 +106,12 @@ impl Client {
         Ok((person, notes))
     }
 
-    /// Flush until none of `seqs` is waiting for another process that is
-    /// sending them or an earlier change of the same person, or until
-    /// `patience` runs out: a `rolo note add` started while a `rolo sync`
-    /// sends that person's earlier notes waits for it instead of leaving
-    /// its own note behind.
+    /// Flush until none of `seqs` is waiting for another rolo process, or
+    /// until `patience` runs out: a `rolo note add` started while a
+    /// `rolo sync` sends that person's earlier notes waits for it (or sends
+    /// its note itself once the other is done) instead of leaving its note
+    /// behind. An op that failed on its own (the server unreachable, say)
+    /// is not waited for.
     pub async fn flush_until_settled(
         &self,
         seqs: &[i64],
@@ -120,7 +121,7 @@ impl Client {
         loop {
             let report = self.flush().await;
             let waiting = match self.outbox().await {
-                Ok(entries) => waits_elsewhere(&entries, seqs),
+                Ok(entries) => waits_elsewhere(&entries, seqs, report.stopped.is_none()),
                 Err(_) => false,
             };
             if !waiting || Instant::now() >= deadline {
@@ -131,20 +132,24 @@ impl Client {
     }
 }
 
-/// Whether one of `seqs` is held up only because another process is
-/// sending (it, or an earlier op of the same person).
-fn waits_elsewhere(entries: &[OutboxEntry], seqs: &[i64]) -> bool {
+/// Whether one of `seqs` is held up only by another process: it is being
+/// sent, or an earlier op of its person is, or it is still pending after a
+/// flush that failed at nothing (so someone else held it meanwhile).
+fn waits_elsewhere(entries: &[OutboxEntry], seqs: &[i64], flush_was_clean: bool) -> bool {
     entries
         .iter()
         .filter(|e| seqs.contains(&e.seq))
-        .any(|mine| {
-            mine.state == EntryState::Sending
-                || (mine.state == EntryState::Pending
-                    && entries.iter().any(|e| {
+        .any(|mine| match mine.state {
+            EntryState::Sending => true,
+            EntryState::Pending => {
+                flush_was_clean
+                    || entries.iter().any(|e| {
                         e.seq < mine.seq
                             && e.person_id == mine.person_id
                             && e.state == EntryState::Sending
-                    }))
+                    })
+            }
+            _ => false,
         })
 }
 

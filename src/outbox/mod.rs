@@ -126,6 +126,25 @@ impl Op {
         ids
     }
 
+    /// What kind of write it is, without the person's name (the
+    /// queued-changes view shows that in its own column).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Op::CreatePerson { .. } => "create person",
+            Op::UpdatePerson { .. } => "edit",
+            Op::ArchivePerson { archived: true, .. } => "archive",
+            Op::ArchivePerson {
+                archived: false, ..
+            } => "unarchive",
+            Op::DeletePerson { .. } => "delete person",
+            Op::CreateNote { .. } => "add note",
+            Op::UpdateNote { .. } => "edit note",
+            Op::DeleteNote { .. } => "delete note",
+            Op::FlagNote { flagged: true, .. } => "flag note",
+            Op::FlagNote { flagged: false, .. } => "unflag note",
+        }
+    }
+
     /// What the op changes, for the queued-changes view: the fields of an
     /// edit, the start of a note's text.
     pub fn changes(&self) -> Vec<String> {
