@@ -558,6 +558,218 @@ async fn crash_after_mark_attempt<F: Fake>(fake: F) {
     env.proxy.down().await;
 }
 
+/// An action the backend lacks is refused when the user asks, with
+/// `Unsupported`, and nothing is queued to be refused later.
+async fn lacking_actions_are_refused_before_queueing<F: Fake>(fake: F) {
+    use rolo::backend::BackendError::Unsupported;
+    use rolo::model::PersonField;
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let caps = env.client.capabilities();
+    let id = env.ids[1].clone();
+    let base = env.cached(1).await;
+    env.fake.recorder().clear_log();
+    let mut refused = 0;
+    if !caps.archive {
+        let e = env.client.set_archived(&id, true).await.unwrap_err();
+        assert!(matches!(e, Unsupported(_)), "{e:?}");
+        refused += 1;
+    }
+    if !caps.delete {
+        let e = env.client.delete_person(&id).await.unwrap_err();
+        assert!(matches!(e, Unsupported(_)), "{e:?}");
+        refused += 1;
+    }
+    if !caps.flag_notes {
+        let e = env.client.flag_note(&id, "n1", true).await.unwrap_err();
+        assert!(matches!(e, Unsupported(_)), "{e:?}");
+        refused += 1;
+    }
+    if !caps.note_edit {
+        let note = Note {
+            id: "n1".into(),
+            text: "changed".into(),
+            ..Default::default()
+        };
+        let e = env.client.save_note(&id, &note).await.unwrap_err();
+        assert!(matches!(e, Unsupported(_)), "{e:?}");
+        refused += 1;
+    }
+    if !caps.note_delete {
+        let e = env.client.delete_note(&id, "n1").await.unwrap_err();
+        assert!(matches!(e, Unsupported(_)), "{e:?}");
+        refused += 1;
+    }
+    // A field this backend does not store.
+    let field = [
+        PersonField::JobTitle,
+        PersonField::Tags,
+        PersonField::CustomFields,
+    ]
+    .into_iter()
+    .find(|f| !caps.stores(*f))
+    .expect("every backend lacks one of these");
+    let mut edited = base.clone();
+    field.set(&mut edited, "tier=gold");
+    let e = env
+        .client
+        .save_person(Some(&base), &edited)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Unsupported(m) if m.contains(field.key())),
+        "{field:?}: {e:?}"
+    );
+    assert!(refused >= 1, "every backend lacks an action");
+    assert!(
+        env.client.queued().await.unwrap().is_empty(),
+        "nothing queued"
+    );
+    assert_eq!(env.fake.recorder().request_count(), 0, "nothing sent");
+}
+
+/// A reply cut short before an edit was sent (the adapter's read of the
+/// current record) is not a refusal: the edit goes out and lands once.
+async fn truncated_read_before_an_edit_is_retried<F: Fake>(fake: F) {
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[6].clone();
+    let base = env.cached(6).await;
+    let path = env.fake.person_path(&id);
+    env.fake
+        .recorder()
+        .inject(Some("GET"), Some(&path), Fault::Truncated, 1);
+    let mut edited = base.clone();
+    env.fake.set_mine(&mut edited, "Afterthecut");
+    env.client.save_person(Some(&base), &edited).await.unwrap();
+    let report = env.client.flush().await;
+    assert!(report.failed.is_empty(), "not refused: {report:?}");
+    assert_eq!(report.remaining, 0, "{report:?}");
+    assert_eq!(env.fake.mine(&env.server(&id).await), "Afterthecut");
+    assert_eq!(env.count("PATCH", &path), 1, "sent once");
+}
+
+/// An edit waits while the person is deleted on the server: it becomes a
+/// refusal that names the deletion, and dropping it takes the person out
+/// of the cache.
+async fn an_edit_of_a_deleted_person_is_refused_naming_it<F: Fake>(fake: F) {
+    use rolo::outbox::EntryState;
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[3].clone();
+    let base = env.cached(3).await;
+    let mut edited = base.clone();
+    env.fake.set_mine(&mut edited, "Toolate");
+    env.client.save_person(Some(&base), &edited).await.unwrap();
+    env.direct.delete_person(&id).await.unwrap();
+
+    let report = env.client.flush().await;
+    let (seq, why) = report.failed.first().expect("refused").clone();
+    assert!(why.contains("deleted on the server"), "{why}");
+    let entries = env.client.outbox().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, EntryState::Refused);
+    assert!(
+        env.store()
+            .load_summaries()
+            .unwrap()
+            .iter()
+            .any(|s| s.id == id && s.blocked)
+    );
+
+    let settled = env.client.drop_op(seq).await.unwrap();
+    assert!(settled.forgotten, "{settled:?}");
+    assert!(
+        env.store().get_person(&id).unwrap().is_none(),
+        "left the cache"
+    );
+    assert!(env.client.queued().await.unwrap().is_empty());
+}
+
+/// Two edits of one person queued in a row: when the first lands, the
+/// second is moved onto the server's answer (its new version), so it is
+/// not a conflict with rolo's own write, and it sends only what it changed.
+async fn the_next_edit_is_rebased_on_the_servers_answer<F: Fake>(fake: F) {
+    let mut env = Env::new(fake).await;
+    env.sync().await;
+    let id = env.ids[2].clone();
+    let base = env.cached(2).await;
+    env.proxy.down().await;
+    let mut first = base.clone();
+    env.fake.set_mine(&mut first, "Firstedit");
+    env.client.save_person(Some(&base), &first).await.unwrap();
+    let cached = env.store().get_person(&id).unwrap().unwrap();
+    let mut second = cached.clone();
+    second.given_name = "Secondedit".into();
+    env.client
+        .save_person(Some(&cached), &second)
+        .await
+        .unwrap();
+    env.proxy.up().await;
+    env.fake.recorder().clear_log();
+
+    let report = env.client.flush().await;
+    assert_eq!(report.sent.len(), 2, "{report:?}");
+    assert!(
+        report.conflicts.is_empty(),
+        "no conflict with itself: {report:?}"
+    );
+    let path = env.fake.person_path(&id);
+    assert_eq!(env.count("PATCH", &path), 2, "one PATCH each, no retry");
+    assert!(
+        env.count("GET", &path) <= 2,
+        "at most the adapter's own read per edit, no conflict round: {:?}",
+        env.fake
+            .recorder()
+            .log()
+            .iter()
+            .map(|l| format!("{} {}", l.method, l.path))
+            .collect::<Vec<_>>()
+    );
+    let last = env.fake.recorder().last("PATCH").unwrap();
+    let body = String::from_utf8_lossy(&last.body).to_string();
+    assert!(body.contains("Secondedit"), "{body}");
+    assert!(
+        !body.contains("Firstedit"),
+        "only what the second edit changed: {body}"
+    );
+    if let Some(ops) = last.json().as_array() {
+        // RFC 6902: nothing but the version test touches bookkeeping.
+        for op in ops.iter().filter(|o| o["op"] != "test") {
+            let path = op["path"].as_str().unwrap_or_default();
+            assert!(!path.starts_with("/sys_"), "{body}");
+        }
+    }
+    let server = env.server(&id).await;
+    assert_eq!(env.fake.mine(&server), "Firstedit");
+    assert_eq!(server.given_name, "Secondedit");
+}
+
+/// Introzy refuses a create whose email exists (409). The create leaves
+/// the outbox and its ghost the cache; the flush names the existing person.
+async fn a_duplicate_create_names_the_existing_person<F: Fake>(fake: F) {
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let taken = env.cached(4).await;
+    let ghost = Person {
+        given_name: "Dupe".into(),
+        family_name: "Tester".into(),
+        emails: taken.emails.clone(),
+        ..Default::default()
+    };
+    let local = env.client.save_person(None, &ghost).await.unwrap();
+    let report = env.client.flush().await;
+    let dup = report.duplicates.first().expect("a duplicate").clone();
+    assert_eq!(dup.local_id, local.id);
+    assert_eq!(dup.existing_id, env.ids[4]);
+    assert!(env.client.queued().await.unwrap().is_empty(), "taken out");
+    assert!(
+        env.store().get_person(&local.id).unwrap().is_none(),
+        "no ghost"
+    );
+    assert_eq!(env.fake.count(), PEOPLE);
+}
+
 // ----------------------------------------------------------------- tests ----
 
 macro_rules! scenarios {
@@ -586,6 +798,10 @@ scenarios!(
         rate_limit_is_waited_out,
         offline_note_is_created_once,
         crash_after_mark_attempt,
+        lacking_actions_are_refused_before_queueing,
+        truncated_read_before_an_edit_is_retried,
+        an_edit_of_a_deleted_person_is_refused_naming_it,
+        the_next_edit_is_rebased_on_the_servers_answer,
     ]
 );
 
@@ -600,6 +816,10 @@ scenarios!(
         server_changes_conflict_or_merge,
         offline_note_is_created_once,
         crash_after_mark_attempt,
+        lacking_actions_are_refused_before_queueing,
+        truncated_read_before_an_edit_is_retried,
+        the_next_edit_is_rebased_on_the_servers_answer,
+        a_duplicate_create_names_the_existing_person,
     ]
 );
 
@@ -615,6 +835,9 @@ scenarios!(
         server_changes_conflict_or_merge,
         rate_limit_is_waited_out,
         crash_after_mark_attempt,
+        lacking_actions_are_refused_before_queueing,
+        an_edit_of_a_deleted_person_is_refused_naming_it,
+        the_next_edit_is_rebased_on_the_servers_answer,
     ]
 );
 

@@ -288,6 +288,15 @@ impl<F: Fake> Run<F> {
 
     /// Compare the server with the intended state.
     fn audit(&mut self) {
+        // A temporary id never reaches the server, in a path or a body.
+        for r in self.fake.recorder().log() {
+            let body = String::from_utf8_lossy(&r.body);
+            if r.path.contains("local-") || body.contains("local-") {
+                self.tally
+                    .lost
+                    .push(format!("{} {} sent a temporary id", r.method, r.path));
+            }
+        }
         let store = self.store();
         for (key, want) in &self.people {
             let Some(id) = (if self.creates.contains(key) {
