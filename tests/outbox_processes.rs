@@ -397,12 +397,24 @@ async fn workers_under_faults<F: Fake>(fake: F, workers: usize, seed: u64) {
     assert_eq!(left, 0, "{name} x{workers}: the outbox is empty");
 }
 
+/// The seed: `ROLO_FAULT_SEED` (decimal or 0x-hex) to explore or to
+/// reproduce a failure, else the test's fixed one.
+fn seed(default: u64) -> u64 {
+    std::env::var("ROLO_FAULT_SEED")
+        .ok()
+        .and_then(|s| match s.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16).ok(),
+            None => s.parse().ok(),
+        })
+        .unwrap_or(default)
+}
+
 macro_rules! under_faults {
     ($($test:ident: $start:expr, $workers:expr, $seed:expr;)*) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {
-                workers_under_faults($start.await, $workers, $seed).await;
+                workers_under_faults($start.await, $workers, seed($seed)).await;
             }
         )*
     };
