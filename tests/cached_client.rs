@@ -770,6 +770,30 @@ async fn a_duplicate_create_names_the_existing_person<F: Fake>(fake: F) {
     assert_eq!(env.fake.count(), PEOPLE);
 }
 
+/// Introzy refuses an edit that gives a person someone else's email (409
+/// naming the other person): a refusal with the server's words, not a
+/// version conflict merged and sent again for ever.
+async fn an_edit_to_a_taken_email_is_refused<F: Fake>(fake: F) {
+    use rolo::outbox::EntryState;
+    let env = Env::new(fake).await;
+    env.sync().await;
+    let other = env.cached(5).await;
+    let base = env.cached(6).await;
+    let mut edited = base.clone();
+    edited.emails = other.emails.clone();
+    env.client.save_person(Some(&base), &edited).await.unwrap();
+    let report = env.client.flush().await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].1.contains("already exists"), "{report:?}");
+    let entries = env.client.outbox().await.unwrap();
+    assert_eq!(entries[0].state, EntryState::Refused);
+    assert_eq!(
+        env.server(&env.ids[6]).await.emails,
+        base.emails,
+        "not changed"
+    );
+}
+
 // ----------------------------------------------------------------- tests ----
 
 macro_rules! scenarios {
@@ -820,6 +844,7 @@ scenarios!(
         truncated_read_before_an_edit_is_retried,
         the_next_edit_is_rebased_on_the_servers_answer,
         a_duplicate_create_names_the_existing_person,
+        an_edit_to_a_taken_email_is_refused,
     ]
 );
 

@@ -110,16 +110,21 @@ pub(super) async fn process(client: &Client, mut claim: Claim) -> Step {
         return refuse(client, seq, why).await;
     }
     let mut last = None;
+    // A conflict was merged and sent again in this flush already.
+    let mut merged = false;
     for _ in 0..ROUNDS {
         if claim.maybe_sent {
             match verify::find_out(client, &claim).await {
                 Ok(Some(outcome)) => return finish(client, &claim, outcome).await,
                 Ok(None) => claim.maybe_sent = false,
                 Err(e) if kind(&e) == Kind::Refused => {
-                    return match refusal(client, &mut claim, e).await {
-                        Next::Done(step) => step,
-                        Next::SendAgain => continue,
-                    };
+                    match refusal(client, &mut claim, e, merged).await {
+                        Next::Done(step) => return step,
+                        Next::SendAgain => {
+                            merged = true;
+                            continue;
+                        }
+                    }
                 }
                 Err(e) => return retry(client, &claim, true, e).await,
             }
@@ -185,9 +190,9 @@ pub(super) async fn process(client: &Client, mut claim: Claim) -> Step {
                     Err(_) => return retry(client, &claim, true, e).await,
                 }
             }
-            Kind::Refused => match refusal(client, &mut claim, e).await {
+            Kind::Refused => match refusal(client, &mut claim, e, merged).await {
                 Next::Done(step) => return step,
-                Next::SendAgain => {}
+                Next::SendAgain => merged = true,
             },
         }
     }
@@ -340,10 +345,16 @@ async fn refuse(client: &Client, seq: i64, why: String) -> Step {
 /// The server said no. A version conflict on an edit is merged where it
 /// can be; a duplicate create leaves the outbox; everything else waits for
 /// the user with the server's words.
-async fn refusal(client: &Client, claim: &mut Claim, e: BackendError) -> Next {
+async fn refusal(client: &Client, claim: &mut Claim, e: BackendError, merged: bool) -> Next {
     let seq = claim.seq;
     match (&claim.op, e) {
-        (Op::UpdatePerson { .. }, BackendError::Conflict { .. }) => {
+        // A version conflict names the person itself (or nobody); merged
+        // once, it goes out again. Another person named is a duplicate
+        // (an email someone else has), and a conflict right after a merge
+        // is the server's refusal: both wait for the user.
+        (Op::UpdatePerson { edited, .. }, BackendError::Conflict { existing, .. })
+            if !merged && existing.as_ref().is_none_or(|x| *x == edited.id) =>
+        {
             settle_conflict(client, claim).await
         }
         (
