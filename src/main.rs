@@ -131,8 +131,10 @@ async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
             return Exit::Io.process();
         }
     };
+    let client = opened.client.clone();
     let result = rolo::app::event_loop::run(&mut terminal, state, opened.client, drafts).await;
     rolo::terminal::restore();
+    say_what_is_still_queued(&client).await;
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "stopped");
@@ -143,4 +145,27 @@ async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
             Exit::Io.process()
         }
     }
+}
+
+/// Leaving with changes unsent, or refused, says so on the way out.
+async fn say_what_is_still_queued(client: &rolo::client::Client) {
+    if !client.is_remote() {
+        return;
+    }
+    let Ok(entries) = client.outbox().await else {
+        return;
+    };
+    if entries.is_empty() {
+        return;
+    }
+    let need_you = entries.iter().filter(|e| e.state.needs_user()).count();
+    let why = if need_you > 0 {
+        format!(", {need_you} waiting for you (refused by the server, in conflict, or behind one)")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "rolo: {} change(s) not sent yet{why}; they stay queued: `rolo outbox list` shows them, `rolo sync` sends them",
+        entries.len()
+    );
 }

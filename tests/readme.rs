@@ -33,6 +33,7 @@ fn mode_summary(mode: KeyMode) -> &'static str {
         KeyMode::Confirm => "yes/no questions",
         KeyMode::Review => "reviewing enrichment proposals",
         KeyMode::Conflict => "settling an edit the server changed meanwhile",
+        KeyMode::Outbox => "the queued changes (what waits to be sent, what the server refused)",
         KeyMode::Help => "the help overlay",
     }
 }

@@ -73,6 +73,10 @@ actions! {
     Sync => "sync", "Send queued changes and refresh from the server";
     KeepMine => "keep_mine", "Keep my value for this field";
     TakeTheirs => "take_theirs", "Take the server's value for this field";
+    Outbox => "outbox", "Show the queued changes and what the server refused";
+    RetryChange => "retry_change", "Send the selected change again";
+    EditChange => "edit_change", "Fix the selected change and send it again";
+    DropChange => "drop_change", "Drop the selected change (the server's version comes back)";
 }
 
 #[cfg(test)]

@@ -68,6 +68,21 @@ pub enum Effect {
     },
     /// Read the outbox's conflicted edits, to show the first.
     LoadConflicts,
+    /// Read the outbox for the queued-changes view.
+    LoadOutbox,
+    /// Send a refused or conflicted change again.
+    RetryChange {
+        seq: i64,
+    },
+    /// Drop a queued change; the server's version comes back.
+    DropChange {
+        seq: i64,
+    },
+    /// Replace a queued change with the user's fix, then send it.
+    ReplaceChange {
+        seq: i64,
+        op: crate::outbox::Op,
+    },
     /// The user settled a conflict: send `resolved` on top of `theirs`.
     ResolveConflict {
         seq: i64,
@@ -126,6 +141,16 @@ pub enum Msg {
     SyncDone(SyncReport),
     Flushed(FlushReport),
     ConflictsLoaded(Vec<QueuedOp>),
+    OutboxLoaded(Result<Vec<crate::outbox::OutboxEntry>, String>),
+    ChangeDropped {
+        seq: i64,
+        result: Result<crate::client::Settled, BackendError>,
+    },
+    /// A queued change was replaced with the user's fix (or not).
+    ChangeReplaced {
+        seq: i64,
+        result: Result<(), BackendError>,
+    },
     ServerSearchDone {
         request: u64,
         result: Result<usize, BackendError>,

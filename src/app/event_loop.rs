@@ -161,6 +161,34 @@ impl Runner {
                     result: c.server_search(&text).await,
                 }
             }),
+            Effect::LoadOutbox => self.spawn(false, async move {
+                Msg::OutboxLoaded(c.outbox().await.map_err(|e| e.to_string()))
+            }),
+            Effect::RetryChange { seq } => self.spawn(false, async move {
+                match c.retry_op(seq).await {
+                    Ok(()) => Msg::Flushed(c.flush().await),
+                    Err(e) => Msg::Status(format!("could not retry #{seq}: {e}")),
+                }
+            }),
+            Effect::DropChange { seq } => self.spawn(false, async move {
+                Msg::ChangeDropped {
+                    seq,
+                    result: c.drop_op(seq).await,
+                }
+            }),
+            Effect::ReplaceChange { seq, op } => {
+                let tx = self.tx.clone();
+                self.spawn(false, async move {
+                    let result = c.edit_op(seq, op).await;
+                    let sent = result.is_ok();
+                    let _ = tx.send(Msg::ChangeReplaced { seq, result });
+                    if sent {
+                        Msg::Flushed(c.flush().await)
+                    } else {
+                        Msg::OutboxLoaded(c.outbox().await.map_err(|e| e.to_string()))
+                    }
+                })
+            }
             Effect::LoadConflicts => self.spawn(false, async move {
                 Msg::ConflictsLoaded(c.queued().await.unwrap_or_default())
             }),

@@ -20,6 +20,7 @@ pub enum KeyMode {
     Confirm,
     Review,
     Conflict,
+    Outbox,
     Help,
 }
 
@@ -33,6 +34,7 @@ impl KeyMode {
         KeyMode::Confirm,
         KeyMode::Review,
         KeyMode::Conflict,
+        KeyMode::Outbox,
         KeyMode::Help,
     ];
 
@@ -46,6 +48,7 @@ impl KeyMode {
             KeyMode::Confirm => "confirm",
             KeyMode::Review => "review",
             KeyMode::Conflict => "conflict",
+            KeyMode::Outbox => "outbox",
             KeyMode::Help => "help",
         }
     }

@@ -5,6 +5,7 @@ pub mod effect;
 pub mod event_loop;
 pub mod input;
 pub mod keymap;
+pub mod outbox;
 pub mod people;
 pub mod review;
 pub mod state;

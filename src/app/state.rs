@@ -191,6 +191,9 @@ pub struct PersonForm {
     /// Problems found locally or reported by the server, per field.
     pub errors: Vec<Violation>,
     pub saving: bool,
+    /// Fixing a queued change (from the queued-changes view): saving
+    /// replaces it instead of queueing another.
+    pub queued: Option<QueuedEdit>,
 }
 
 impl PersonForm {
@@ -226,6 +229,7 @@ impl PersonForm {
             focused,
             errors: Vec::new(),
             saving: false,
+            queued: None,
         }
     }
 
@@ -356,6 +360,8 @@ pub struct NoteEditor {
     initial: (String, String, String),
     pub saving: bool,
     pub error: Option<String>,
+    /// Fixing a queued note change: saving replaces it.
+    pub queued: Option<QueuedEdit>,
 }
 
 impl NoteEditor {
@@ -377,6 +383,7 @@ impl NoteEditor {
             initial: (title, category, text.clone()),
             saving: false,
             error: None,
+            queued: None,
         };
         editor.set_text(&text);
         editor
@@ -476,6 +483,31 @@ impl NoteEditor {
     }
 }
 
+/// A queued change opened in the form or the note editor to be fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedEdit {
+    pub seq: i64,
+    /// The change creates its record (else it changes one).
+    pub creates: bool,
+    /// For a person edit: the record the edit started from.
+    pub base: Option<Person>,
+}
+
+/// The queued-changes view: every op in the outbox and where it stands.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxView {
+    pub entries: Vec<crate::outbox::OutboxEntry>,
+    pub selected: usize,
+    /// The first answer from the store has come.
+    pub loaded: bool,
+}
+
+impl OutboxView {
+    pub fn selected_entry(&self) -> Option<&crate::outbox::OutboxEntry> {
+        self.entries.get(self.selected)
+    }
+}
+
 /// What a "yes" in a confirmation does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
@@ -497,6 +529,10 @@ pub enum Pending {
     /// Open an existing person (after a duplicate was refused).
     OpenPerson {
         id: String,
+    },
+    /// Drop a queued change (from the queued-changes view).
+    DropChange {
+        seq: i64,
     },
 }
 
@@ -555,6 +591,7 @@ pub enum Overlay {
     NoteEditor(Box<NoteEditor>),
     Review(Review),
     Conflict(Box<ConflictReview>),
+    Outbox(OutboxView),
 }
 
 /// A queued edit the server changed underneath: field by field, mine or theirs.
@@ -769,6 +806,7 @@ impl State {
             Some(Overlay::NoteEditor(_)) => KeyMode::Editor,
             Some(Overlay::Review(_)) => KeyMode::Review,
             Some(Overlay::Conflict(_)) => KeyMode::Conflict,
+            Some(Overlay::Outbox(_)) => KeyMode::Outbox,
             None if self.searching => KeyMode::Search,
             None if self.focus == Focus::Detail => KeyMode::Detail,
             None => KeyMode::Normal,
@@ -803,6 +841,9 @@ impl State {
             Action::DeleteNote if !caps.note_delete => "cannot delete notes",
             Action::FlagNote if !caps.flag_notes => "cannot flag notes",
             Action::Enrich if caps.enrich.is_none() => "offers no enrichment",
+            Action::Outbox if !self.sync.remote => {
+                "queues nothing (writes go straight to the database)"
+            }
             _ => return self.read_only_reason(action),
         };
         Some(format!(

@@ -343,6 +343,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Some(Overlay::NoteEditor(_)) => return update_editor(state, action),
         Some(Overlay::Review(_)) => return super::review::update(state, action),
         Some(Overlay::Conflict(_)) => return update_conflict(state, action),
+        Some(Overlay::Outbox(_)) => return super::outbox::update(state, action),
         None => {}
     }
     if state.searching {
@@ -439,6 +440,7 @@ fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Help => open_help(state),
         Action::Sync => return start_sync(state),
+        Action::Outbox => return super::outbox::open(state),
         _ => return person_action(state, action),
     }
     select_changed(state)
@@ -509,6 +511,7 @@ fn update_detail(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteNote => return delete_note(state),
         Action::FlagNote => return flag_note(state),
         Action::Help => open_help(state),
+        Action::Outbox => return super::outbox::open(state),
         _ => return person_action(state, action),
     }
     Vec::new()
@@ -759,6 +762,10 @@ fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
                     state.busy("deleting note…");
                     vec![Effect::DeleteNote { person_id, note_id }]
                 }
+                Pending::DropChange { seq } => {
+                    state.busy(format!("dropping #{seq}…"));
+                    vec![Effect::DropChange { seq }]
+                }
                 Pending::DiscardForm | Pending::DiscardEditor => {
                     state.overlays.pop();
                     state.info("changes discarded");
@@ -839,6 +846,12 @@ fn update_form(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             form.saving = true;
+            if let Some(queued) = &form.queued {
+                let seq = queued.seq;
+                let op = super::outbox::person_op(queued, edited);
+                state.busy(format!("changing #{seq}…"));
+                return vec![Effect::ReplaceChange { seq, op }];
+            }
             let base = (form.kind == FormKind::Edit).then(|| form.base.clone());
             state.busy("saving…");
             return vec![Effect::SavePerson { base, edited }];
@@ -899,6 +912,12 @@ fn update_editor(state: &mut State, action: Action) -> Vec<Effect> {
             ed.saving = true;
             ed.error = None;
             let person_id = ed.person_id.clone();
+            if let Some(queued) = &ed.queued {
+                let seq = queued.seq;
+                let op = super::outbox::note_op(queued, person_id, note);
+                state.busy(format!("changing #{seq}…"));
+                return vec![Effect::ReplaceChange { seq, op }];
+            }
             state.busy("saving note…");
             return vec![Effect::SaveNote { person_id, note }];
         }
@@ -1105,6 +1124,9 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             show_first_conflict(state, queued);
             Vec::new()
         }
+        Msg::OutboxLoaded(result) => super::outbox::loaded(state, result),
+        Msg::ChangeDropped { seq, result } => super::outbox::dropped(state, seq, result),
+        Msg::ChangeReplaced { seq, result } => super::outbox::replaced(state, seq, result),
         Msg::ServerSearchDone { request, result } => {
             if request != state.server_search {
                 return Vec::new(); // the user typed on; a newer search is on its way
@@ -1180,17 +1202,11 @@ fn after_flush(state: &mut State, report: &crate::client::flush::FlushReport) ->
             }
         }
     }
-    if let Some((_, why)) = report.failed.first() {
-        // `why` says whose words these are: the server's ("invalid: …") or
-        // rolo's own ("rolo: …").
-        state.error(format!(
-            "a queued change was refused (kept in the outbox): {why}"
-        ));
-    }
+    let mut effects = super::outbox::after_flush(state, report);
     if !report.conflicts.is_empty() {
-        return vec![Effect::LoadConflicts];
+        effects.push(Effect::LoadConflicts);
     }
-    Vec::new()
+    effects
 }
 
 fn show_first_conflict(state: &mut State, queued: Vec<crate::outbox::QueuedOp>) {

@@ -6,18 +6,20 @@ use crate::backend::{BackendError, EnrichOutcome, ListQuery};
 use crate::client::Client;
 use crate::model::field::backend_label;
 use crate::model::{Capabilities, Note, Person, Phone};
-use crate::outbox::is_local_id;
+use crate::outbox::EntryState;
 use crate::sanitize::for_display;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
 
 pub mod exit;
+mod outbox;
 mod output;
 mod set;
 mod sync;
 
 pub use exit::Exit;
+pub use outbox::OutboxCommand;
 use output::*;
 pub use output::{NoteOut, PersonOut};
 use set::EditTarget;
@@ -73,6 +75,9 @@ pub enum Command {
     Note(NoteCommand),
     /// Send queued changes, then refresh the cache from the server (remote profiles).
     Sync,
+    /// See and settle queued changes: list, retry, drop (remote profiles).
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Enrich a person: offline proposals (local), a server job (Introzy) or a lookup (Rhythm).
     Enrich {
         id: String,
@@ -177,48 +182,105 @@ fn not_done(e: BackendError) -> CliError {
 /// The line a write accepted into the outbox but not sent now ends with.
 pub const QUEUED: &str = "queued: will be sent by rolo sync or the next start";
 
+/// How long a command waits for another rolo process that is sending
+/// the person's earlier changes, before it leaves its own queued.
+const WAIT_FOR_OTHERS: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// What became of a write after [`settle`].
 struct Settled {
-    /// Records created offline that the server has now named: (local, server).
-    created: Vec<(String, String)>,
     /// Still queued, with why it could not be sent now.
     queued: Option<String>,
 }
 
-/// For a remote profile, send the write just queued and say plainly what
-/// became of it. Queued but not sent now (offline, rate limited, the server
-/// down) is success: the write is on disk and will be sent. Conflicts exit
-/// 7 and stay queued; a change the server refused exits 4 and stays queued.
-async fn settle(client: &Client) -> Result<Settled, CliError> {
+/// For a remote profile, send the writes just queued for `person` and say
+/// plainly what became of them. Queued but not sent now (offline, rate
+/// limited, the server down, another rolo sending them) is success: the
+/// write is on disk and will be sent. Refused, or waiting behind an earlier
+/// change the server refused: exit 4, kept. In conflict, or behind one, or
+/// a duplicate of an existing person: exit 7.
+async fn settle(client: &Client, person: &str) -> Result<Settled, CliError> {
     if !client.is_remote() {
-        return Ok(Settled {
-            created: Vec::new(),
-            queued: None,
-        });
+        return Ok(Settled { queued: None });
     }
-    let report = client.flush().await;
-    if !report.conflicts.is_empty() {
+    let mine: Vec<i64> = client
+        .outbox()
+        .await?
+        .iter()
+        .filter(|e| e.person_id == person)
+        .map(|e| e.seq)
+        .collect();
+    let report = client.flush_until_settled(&mine, WAIT_FOR_OTHERS).await;
+    if let Some(d) = report.duplicates.iter().find(|d| d.local_id == person) {
         return Err(CliError {
             exit: Exit::Conflict,
-            message: "conflict: the record changed on the server since it was read; your edit is kept in the outbox (run `rolo` to choose per field, or `rolo sync` to retry)".into(),
+            message: format!(
+                "not created: {} (the existing person is {}: `rolo show {}`)",
+                d.message, d.existing_id, d.existing_id
+            ),
         });
     }
-    if let Some((_, why)) = report.failed.first() {
-        // `why` carries whose words these are: the server's ("invalid: …")
-        // or rolo's own ("rolo: …").
-        return Err(CliError {
-            exit: Exit::Invalid,
-            message: format!("refused, kept in the outbox: {why}"),
-        });
-    }
-    let queued = match (&report.stopped, report.remaining > 0) {
-        (Some(why), true) => Some(format!("{QUEUED} (not sent now: {why})")),
-        _ => None,
+    let entries = client.outbox().await?;
+    let Some(last) = entries.iter().rev().find(|e| mine.contains(&e.seq)) else {
+        return Ok(Settled { queued: None });
     };
-    Ok(Settled {
-        created: report.created,
-        queued,
-    })
+    let words = |seq: i64| {
+        entries
+            .iter()
+            .find(|e| e.seq == seq)
+            .and_then(|e| e.error.clone())
+            .unwrap_or_default()
+    };
+    let seq = last.seq;
+    let queued = |why: String| {
+        Ok(Settled {
+            queued: Some(format!("{QUEUED} (#{seq}; not sent now: {why})")),
+        })
+    };
+    match last.state {
+        // `words` carry whose they are: the server's ("invalid: …") or
+        // rolo's own ("rolo: …").
+        EntryState::Refused => Err(CliError {
+            exit: Exit::Invalid,
+            message: format!(
+                "refused, kept in the outbox as #{seq}: {}; fix it and `rolo outbox retry {seq}`, or `rolo outbox drop {seq}`",
+                words(seq)
+            ),
+        }),
+        EntryState::Conflict => Err(CliError {
+            exit: Exit::Conflict,
+            message: format!(
+                "conflict: the record changed on the server since it was read; your edit is kept as #{seq} (run `rolo` to choose per field, or `rolo sync` to retry)"
+            ),
+        }),
+        EntryState::Blocked { behind } => {
+            let conflict = entries
+                .iter()
+                .any(|e| e.seq == behind && e.state == EntryState::Conflict);
+            Err(CliError {
+                exit: if conflict {
+                    Exit::Conflict
+                } else {
+                    Exit::Invalid
+                },
+                message: format!(
+                    "queued as #{seq}, but it waits behind #{behind}, which {}: {}; settle #{behind} first (`rolo outbox list`)",
+                    if conflict {
+                        "is in conflict with the server"
+                    } else {
+                        "was refused"
+                    },
+                    words(behind)
+                ),
+            })
+        }
+        EntryState::Sending => queued("another rolo is sending this person's changes".into()),
+        EntryState::Pending => queued(
+            last.error
+                .clone()
+                .or(report.stopped.clone())
+                .unwrap_or_else(|| "not sent yet".into()),
+        ),
+    }
 }
 
 /// Tell the user a write waits in the outbox.
@@ -263,6 +325,7 @@ pub async fn run(
     let backend = backend_label(client.kind());
     match command {
         Command::Sync => sync::sync(client, out).await,
+        Command::Outbox(command) => outbox::run(client, command, out).await,
         Command::List {
             query,
             limit,
@@ -327,12 +390,8 @@ pub async fn run(
                 return Err(BackendError::Validation(violations).into());
             }
             let saved = client.save_person(None, &person).await.map_err(not_done)?;
-            let settled = settle(client).await?;
-            let id = settled
-                .created
-                .iter()
-                .find(|(local, _)| *local == saved.id)
-                .map_or(saved.id.clone(), |(_, server)| server.clone());
+            let settled = settle(client, &saved.id).await?;
+            let id = client.server_id(&saved.id).await.unwrap_or(saved.id);
             writeln!(out, "{}", for_display(&id)).map_err(io)?;
             say_queued(&settled, err)
         }
@@ -364,7 +423,7 @@ pub async fn run(
                 .save_person(Some(&base), &edited.normalize())
                 .await
                 .map_err(not_done)?;
-            let settled = settle(client).await?;
+            let settled = settle(client, &saved.id).await?;
             let shown = match client.is_remote() {
                 true => cached_person(client, &saved.id).await.unwrap_or(saved),
                 false => saved,
@@ -404,23 +463,10 @@ pub async fn run(
                 ..Default::default()
             };
             let saved = client.save_note(&id, &note).await.map_err(not_done)?;
-            let settled = settle(client).await?;
-            let named = settled
-                .created
-                .iter()
-                .find(|(local, _)| *local == saved.id)
-                .map(|(_, server)| server.clone());
-            let note_id = match named {
-                Some(server) => server,
-                // Sent, but the server's id was not reported: find the note
-                // in the cache the flush refreshed.
-                None if client.is_remote() && settled.queued.is_none() => {
-                    cached_note_id(client, &id, &saved)
-                        .await
-                        .unwrap_or(saved.id)
-                }
-                None => saved.id,
-            };
+            let settled = settle(client, &saved.person_id).await?;
+            // The server's id for the note, never a look-up by its text
+            // (an earlier note may say the same).
+            let note_id = client.server_id(&saved.id).await.unwrap_or(saved.id);
             writeln!(out, "{}", for_display(&note_id)).map_err(io)?;
             say_queued(&settled, err)
         }
@@ -432,7 +478,7 @@ pub async fn run(
                 .flag_note(&id, &note_id, !off)
                 .await
                 .map_err(not_done)?;
-            let settled = settle(client).await?;
+            let settled = settle(client, &saved.person_id).await?;
             json_line(&NoteOut::from(&saved), out)?;
             say_queued(&settled, err)
         }
@@ -470,14 +516,4 @@ pub async fn run(
             }
         }
     }
-}
-
-/// The id the server gave a note just sent, from the refreshed cache.
-async fn cached_note_id(client: &Client, person_id: &str, saved: &Note) -> Option<String> {
-    let key = person_id.to_string();
-    let notes = client.with_store(move |s| s.notes_for(&key)).await.ok()?;
-    notes
-        .into_iter()
-        .find(|n| n.text == saved.text && n.title == saved.title && !is_local_id(&n.id))
-        .map(|n| n.id)
 }

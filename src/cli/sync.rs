@@ -64,6 +64,16 @@ pub(super) async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), Cli
             ),
         });
     }
+    // A refusal is not success, however long ago it was refused.
+    if report.flushed.needs_user() {
+        return Err(CliError {
+            exit: Exit::Invalid,
+            message: format!(
+                "{} change(s) refused by the server and {} waiting behind them; `rolo outbox list` shows them, `rolo outbox retry|drop` settles them",
+                report.flushed.refused, report.flushed.blocked
+            ),
+        });
+    }
     // The fetch's error says what kind of failure it was (a refused key is
     // not a server that is down); a flush that stopped early was offline.
     match (report.error, report.flushed.stopped) {

@@ -6,18 +6,31 @@
 //!   `sync` refreshes it from the server. Every write is committed to the
 //!   outbox together with its change to the cached copy, then `flush` sends
 //!   it (see [`flush`]). Nothing acknowledged is lost when the
-//!   network, the server or rolo itself fails.
+//!   network, the server or rolo itself fails, nothing is sent twice when
+//!   several rolo processes share the cache, and what the server refuses
+//!   waits, visibly, for the user ([`settle`]).
 
 use crate::backend::{Backend, BackendError, EnrichOutcome};
+mod deliver;
 pub mod flush;
+mod lease;
 mod refs;
+mod settle;
 mod sync;
+mod verify;
+mod write;
 
-use crate::model::{Capabilities, Note, Person};
-use crate::outbox::{Op, QueuedOp, new_local_id};
+pub use deliver::Duplicate;
+pub use lease::DEFAULT_LEASE;
+pub use settle::Settled;
+
+use crate::model::{Capabilities, Person};
+use crate::outbox::QueuedOp;
 use crate::store::{PersonSummary, Store, StoreError};
 use flush::{FlushReport, flush};
+use lease::Owner;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A full listing at least this often, to catch edits and deletions an
 /// incremental sync cannot see.
@@ -33,10 +46,15 @@ pub struct Client {
     /// The store is a cache of a remote backend (not its source of truth).
     remote: bool,
     net_status: Option<crate::workspace::NetStatusRx>,
-    /// One flush at a time: two would send the same op twice.
+    /// One flush at a time in this process (other processes are kept out
+    /// by the claims in the store).
     flushing: Arc<tokio::sync::Mutex<()>>,
     /// What was read from the server lately (see [`sync`]).
     reads: Arc<sync::ReadLog>,
+    /// Who claims outbox ops on behalf of this client.
+    owner: Owner,
+    /// How long a claim lasts unrenewed.
+    lease: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -45,6 +63,15 @@ impl std::fmt::Debug for Client {
             .field("backend", &self.backend.kind())
             .field("remote", &self.remote)
             .finish()
+    }
+}
+
+/// A task that ends when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -74,6 +101,8 @@ impl Client {
             net_status: None,
             flushing: Arc::default(),
             reads: Arc::default(),
+            owner: Owner::new(),
+            lease: DEFAULT_LEASE,
         }
     }
 
@@ -84,6 +113,13 @@ impl Client {
             remote: true,
             ..Client::new(backend, store)
         }
+    }
+
+    /// Claims on outbox ops last `lease` unrenewed (tests shorten it to see
+    /// a frozen process's claim expire).
+    pub fn with_lease(mut self, lease: Duration) -> Client {
+        self.lease = lease;
+        self
     }
 
     /// Where the HTTP client reports waits (rate limit, retry backoff).
@@ -155,150 +191,24 @@ impl Client {
     pub async fn queued(&self) -> Result<Vec<QueuedOp>, BackendError> {
         self.with_store(|s| s.queued()).await
     }
-    /// Queue a write and return the cached copy as it now stands.
-    async fn enqueue(&self, op: Op) -> Result<(), BackendError> {
-        self.with_store(move |s| s.enqueue(&op).map(|_| ())).await
-    }
 
-    pub async fn save_person(
-        &self,
-        base: Option<&Person>,
-        edited: &Person,
-    ) -> Result<Person, BackendError> {
-        if !self.remote {
-            return match base {
-                Some(base) => self.backend.update_person(base, edited).await,
-                None => self.backend.create_person(edited).await,
-            };
-        }
-        let violations = crate::model::validate_person(edited, &self.capabilities());
-        if !violations.is_empty() {
-            return Err(BackendError::Validation(violations));
-        }
-        // A tag or organisation the server does not have: refused now.
-        self.backend.check_references(base, edited)?;
-        let mut person = edited.clone().normalize();
-        let op = match base {
-            Some(base) => Op::UpdatePerson {
-                base: base.clone(),
-                edited: person.clone(),
-            },
-            None => {
-                person.id = new_local_id();
-                Op::CreatePerson {
-                    person: person.clone(),
-                }
+    /// Renew the claim on `seq` while the returned guard lives: a slow
+    /// server must not let another process take over an op in flight.
+    fn keep_claimed(&self, seq: i64) -> AbortOnDrop {
+        let client = self.clone();
+        let every = (self.lease / 3).max(Duration::from_millis(50));
+        AbortOnDrop(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let owner = client.owner.id().to_string();
+                let until = lease::now_ms() + client.lease.as_millis() as i64;
+                let _ = client
+                    .with_store(move |s| s.renew_claim(seq, &owner, until))
+                    .await;
             }
-        };
-        self.enqueue(op).await?;
-        Ok(person)
+        }))
     }
 
-    pub async fn set_archived(&self, id: &str, archived: bool) -> Result<Person, BackendError> {
-        if !self.remote {
-            return self.backend.set_archived(id, archived).await;
-        }
-        self.enqueue(Op::ArchivePerson {
-            id: id.to_string(),
-            archived,
-        })
-        .await?;
-        let key = id.to_string();
-        self.with_store(move |s| s.get_person(&key))
-            .await?
-            .ok_or_else(|| BackendError::NotFound(format!("person {id}")))
-    }
-
-    pub async fn delete_person(&self, id: &str) -> Result<(), BackendError> {
-        if !self.remote {
-            return self.backend.delete_person(id).await;
-        }
-        self.enqueue(Op::DeletePerson { id: id.to_string() }).await
-    }
-
-    /// Create the note when it has no id yet, else replace it.
-    pub async fn save_note(&self, person_id: &str, note: &Note) -> Result<Note, BackendError> {
-        // A missing or unknown category: refused now, never queued.
-        self.backend.check_note_references(note)?;
-        if !self.remote {
-            return if note.id.is_empty() {
-                self.backend.create_note(person_id, note).await
-            } else {
-                self.backend.update_note(person_id, note).await
-            };
-        }
-        let mut note = note.clone();
-        note.person_id = person_id.to_string();
-        let now = jiff::Timestamp::now().to_string();
-        note.updated_at = Some(now.clone());
-        let op = if note.id.is_empty() {
-            note.id = new_local_id();
-            note.created_at = Some(now);
-            Op::CreateNote {
-                person_id: person_id.to_string(),
-                note: note.clone(),
-            }
-        } else {
-            Op::UpdateNote {
-                person_id: person_id.to_string(),
-                note: note.clone(),
-            }
-        };
-        self.enqueue(op).await?;
-        Ok(note)
-    }
-
-    pub async fn delete_note(&self, person_id: &str, note_id: &str) -> Result<(), BackendError> {
-        if !self.remote {
-            return self
-                .backend
-                .delete_note(person_id, &note_id.to_string())
-                .await;
-        }
-        self.enqueue(Op::DeleteNote {
-            person_id: person_id.to_string(),
-            note_id: note_id.to_string(),
-        })
-        .await
-    }
-
-    pub async fn flag_note(
-        &self,
-        person_id: &str,
-        note_id: &str,
-        flagged: bool,
-    ) -> Result<Note, BackendError> {
-        if !self.remote {
-            return self
-                .backend
-                .set_note_flag(person_id, &note_id.to_string(), flagged)
-                .await;
-        }
-        self.enqueue(Op::FlagNote {
-            person_id: person_id.to_string(),
-            note_id: note_id.to_string(),
-            flagged,
-        })
-        .await?;
-        let key = note_id.to_string();
-        self.with_store(move |s| s.get_note(&key))
-            .await?
-            .ok_or_else(|| BackendError::NotFound(format!("note {note_id}")))
-    }
-
-    /// Resolve a conflicted edit: `resolved` is sent on top of `theirs`.
-    pub async fn resolve_conflict(
-        &self,
-        seq: i64,
-        theirs: &Person,
-        resolved: &Person,
-    ) -> Result<(), BackendError> {
-        let op = Op::UpdatePerson {
-            base: theirs.clone(),
-            edited: resolved.clone(),
-        };
-        self.with_store(move |s| s.replace_op(seq, &op)).await
-    }
     /// Custom-field definitions; none when the CRM has none or is out of reach
     /// (the keys are shown as they are then).
     pub async fn custom_field_defs(&self) -> Vec<crate::model::CustomFieldDef> {

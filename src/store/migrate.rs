@@ -75,6 +75,33 @@ CREATE TABLE refs (
 CREATE INDEX refs_by_kind ON refs(kind, name);
 ",
     },
+    Step {
+        // The outbox under several processes and unclear replies: a claim
+        // (owner and expiry, in unix milliseconds) so one process sends a
+        // given op; whether an attempt may have reached the server (then
+        // the next one reads the record back first); when it was first
+        // sent; the records like it that existed before it was sent; the id
+        // the client chose for a create; and the server ids that records
+        // created offline got, so a write queued later still finds them.
+        version: 3,
+        sql: "
+ALTER TABLE outbox ADD COLUMN claim_owner TEXT;
+ALTER TABLE outbox ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN maybe_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN first_attempt_at TEXT;
+ALTER TABLE outbox ADD COLUMN preimage TEXT;
+ALTER TABLE outbox ADD COLUMN client_id TEXT;
+UPDATE outbox SET maybe_sent = 1 WHERE attempts > 0;
+UPDATE outbox SET state = 'refused' WHERE state = 'failed';
+CREATE TABLE id_map (
+    local_id  TEXT PRIMARY KEY,
+    server_id TEXT NOT NULL,
+    -- The person a note belongs to ('' for people): note ids need not be
+    -- unique across people (Rhythm's one note per contact is 'notes').
+    scope     TEXT NOT NULL DEFAULT ''
+);
+",
+    },
 ];
 
 /// The schema version this rolo writes.

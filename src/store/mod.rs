@@ -3,15 +3,17 @@
 //! thread (`spawn_blocking`), never on the render path.
 
 use crate::model::{Note, Person, PersonWithNotes};
-use crate::outbox::{Op, OpState, QueuedOp};
+use outbox::has_pending_in;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod migrate;
+mod outbox;
 mod refs;
 mod sync;
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{Claim, ClaimRequest, Dropped, Outcome};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -92,6 +94,9 @@ pub struct PersonSummary {
     pub archived: bool,
     /// A write to this person waits in the outbox.
     pub pending: bool,
+    /// One of those writes was refused or is in conflict: the person's
+    /// later writes wait for the user.
+    pub blocked: bool,
 }
 
 impl PersonSummary {
@@ -113,6 +118,7 @@ impl PersonSummary {
             updated_at: p.updated_at.clone().unwrap_or_default(),
             archived: p.archived,
             pending: false,
+            blocked: false,
         }
     }
 
@@ -168,7 +174,9 @@ impl Store {
 
     fn init(conn: Connection, path: &Path) -> Result<Store> {
         let setup = || -> rusqlite::Result<()> {
-            conn.busy_timeout(Duration::from_secs(3))?;
+            // Several rolo processes may write at once (a sync from cron,
+            // a note from a mail client, the TUI); each waits its turn.
+            conn.busy_timeout(Duration::from_secs(10))?;
             // Reading the schema is the first thing that fails on a file
             // that is not a database.
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -193,6 +201,15 @@ impl Store {
         &self.path
     }
 
+    /// A transaction that takes the write lock up front. Several rolo
+    /// processes share a cache: a deferred transaction that reads, then
+    /// writes after another process committed, fails at once with
+    /// "database is locked" (its snapshot is stale) instead of waiting.
+    fn write_tx(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+
     pub fn count_people(&self) -> Result<usize> {
         Ok(self
             .conn
@@ -202,7 +219,7 @@ impl Store {
 
     /// Import people and their notes in one transaction.
     pub fn import(&mut self, people: &[PersonWithNotes]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         for entry in people {
             upsert_person_in(&tx, &entry.person)?;
             for note in &entry.notes {
@@ -219,7 +236,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, display_name, given_name, family_name, company, emails, phones, tags,
                     updated_at, archived,
-                    EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id)
+                    EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id),
+                    EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id
+                                                    AND o.state IN ('refused', 'conflict'))
              FROM people",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -235,6 +254,7 @@ impl Store {
                 updated_at: r.get(8)?,
                 archived: r.get(9)?,
                 pending: r.get(10)?,
+                blocked: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -250,7 +270,7 @@ impl Store {
 
     /// Delete a person and their notes.
     pub fn delete_person(&mut self, id: &str) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let n = tx.execute("DELETE FROM people WHERE id = ?1", [id])?;
         tx.execute("DELETE FROM notes WHERE person_id = ?1", [id])?;
         tx.commit()?;
@@ -319,134 +339,11 @@ impl Store {
     }
 }
 
-/// The outbox: writes waiting for the server, each committed together with
-/// the change it makes to the cached copy.
+/// Keeping the cache in step with what the server lists.
 impl Store {
-    /// Queue `op` and apply it to the cached copy, in one transaction.
-    pub fn enqueue(&mut self, op: &Op) -> Result<i64> {
-        let tx = self.conn.transaction()?;
-        apply_to_cache(&tx, op)?;
-        tx.execute(
-            "INSERT INTO outbox(person_id, op, created_at) VALUES (?1, ?2, ?3)",
-            params![op.person_id(), serde_json::to_string(op)?, now()],
-        )?;
-        let seq = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(seq)
-    }
-
-    /// Every queued op, oldest first.
-    pub fn queued(&self) -> Result<Vec<QueuedOp>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, op, state, attempts, last_error, theirs FROM outbox ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, op, state, attempts, last_error, theirs) = row?;
-            out.push(QueuedOp {
-                seq,
-                op: serde_json::from_str(&op)?,
-                state: OpState::parse(&state),
-                attempts,
-                last_error,
-                theirs: match theirs {
-                    Some(t) => Some(serde_json::from_str::<Person>(&t)?.normalize()),
-                    None => None,
-                },
-            });
-        }
-        Ok(out)
-    }
-
-    pub fn queued_count(&self) -> Result<usize> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
-            as usize)
-    }
-
-    /// Record that `seq` is about to be sent. Written before the request so
-    /// that after a crash the next attempt knows the server may have it.
-    pub fn mark_attempt(&self, seq: i64) -> Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1",
-            [seq],
-        )?;
-        Ok(())
-    }
-
-    /// `seq` went through: drop it and store what the server answered.
-    pub fn complete(&mut self, seq: i64, outcome: &Outcome) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
-        match outcome {
-            Outcome::Person { local_id, person } => {
-                if let Some(local) = local_id.as_deref().filter(|l| *l != person.id) {
-                    rename_person_in(&tx, local, &person.id)?;
-                }
-                upsert_person_in(&tx, person)?;
-            }
-            Outcome::Note { local_id, note } => {
-                if let Some(local) = local_id.as_deref().filter(|l| *l != note.id) {
-                    tx.execute("DELETE FROM notes WHERE id = ?1", [local])?;
-                    rename_in_ops(&tx, local, &note.id)?;
-                }
-                upsert_note_in(&tx, note)?;
-            }
-            Outcome::Nothing => {}
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// `seq` could not be sent as it is: keep it, with why.
-    pub fn set_op_state(
-        &self,
-        seq: i64,
-        state: OpState,
-        error: Option<&str>,
-        theirs: Option<&Person>,
-    ) -> Result<()> {
-        let theirs = theirs.map(serde_json::to_string).transpose()?;
-        self.conn.execute(
-            "UPDATE outbox SET state = ?2, last_error = ?3, theirs = ?4 WHERE seq = ?1",
-            params![seq, state.as_str(), error, theirs],
-        )?;
-        Ok(())
-    }
-
-    /// Replace a queued op (a resolved conflict), back to pending, and
-    /// update the cached copy to match.
-    pub fn replace_op(&mut self, seq: i64, op: &Op) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        apply_to_cache(&tx, op)?;
-        tx.execute(
-            "UPDATE outbox SET op = ?2, state = 'pending', last_error = NULL, theirs = NULL
-             WHERE seq = ?1",
-            params![seq, serde_json::to_string(op)?],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Is a write to this person waiting in the outbox?
-    pub fn load_pending_for(&self, person_id: &str) -> Result<bool> {
-        has_pending_in(&self.conn, person_id)
-    }
-
     /// Replace the cached notes of one person with the server's.
     pub fn replace_notes(&mut self, person_id: &str, notes: &[Note]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
         for n in notes {
             let mut n = n.clone();
@@ -461,7 +358,7 @@ impl Store {
     /// people with queued writes (their local copy is newer) and people
     /// created offline (the server does not know them yet).
     pub fn replace_from_server(&mut self, people: &[Person]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let pending: std::collections::HashSet<String> = tx
             .prepare("SELECT DISTINCT person_id FROM outbox")?
             .query_map([], |r| r.get(0))?
@@ -496,7 +393,7 @@ impl Store {
     /// Add people the cache does not have yet (from a server search);
     /// returns how many were new.
     pub fn insert_missing(&mut self, people: &[Person]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut added = 0;
         for p in people {
             let known: bool = tx.query_row(
@@ -516,7 +413,7 @@ impl Store {
     /// Store people from the server, except those with queued writes (their
     /// local copy is newer).
     pub fn insert_or_refresh(&mut self, people: &[Person]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         for p in people {
             if !has_pending_in(&tx, &p.id)? {
                 upsert_person_in(&tx, p)?;
@@ -544,81 +441,6 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Give up on an op (the user discarded it).
-    pub fn discard_op(&self, seq: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
-        Ok(())
-    }
-}
-
-/// What a sent op came back with, to store in the cache.
-// One per sent op; boxing the person buys nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Person {
-        local_id: Option<String>,
-        person: Person,
-    },
-    Note {
-        local_id: Option<String>,
-        note: Note,
-    },
-    Nothing,
-}
-
-fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
-
-/// The cached copy as it will be once `op` reaches the server.
-fn apply_to_cache(conn: &Connection, op: &Op) -> Result<()> {
-    match op {
-        Op::CreatePerson { person } | Op::UpdatePerson { edited: person, .. } => {
-            upsert_person_in(conn, person)
-        }
-        Op::ArchivePerson { id, archived } => {
-            if let Some(mut p) = get_person_in(conn, id)? {
-                p.archived = *archived;
-                upsert_person_in(conn, &p)?;
-            }
-            Ok(())
-        }
-        Op::DeletePerson { id } => {
-            conn.execute("DELETE FROM people WHERE id = ?1", [id])?;
-            conn.execute("DELETE FROM notes WHERE person_id = ?1", [id])?;
-            Ok(())
-        }
-        Op::CreateNote { person_id, note } | Op::UpdateNote { person_id, note } => {
-            let mut note = note.clone();
-            note.person_id = person_id.clone();
-            upsert_note_in(conn, &note)
-        }
-        Op::DeleteNote { note_id, .. } => {
-            conn.execute("DELETE FROM notes WHERE id = ?1", [note_id])?;
-            Ok(())
-        }
-        Op::FlagNote {
-            note_id, flagged, ..
-        } => {
-            conn.execute(
-                "UPDATE notes SET flagged = ?2, data = json_set(data, '$.flagged', json(?3))
-                 WHERE id = ?1",
-                params![note_id, flagged, if *flagged { "true" } else { "false" }],
-            )?;
-            Ok(())
-        }
-    }
-}
-
-fn has_pending_in(conn: &Connection, person_id: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM outbox WHERE person_id = ?1)",
-        [person_id],
-        |r| r.get(0),
-    )?)
 }
 
 fn get_person_in(conn: &Connection, id: &str) -> Result<Option<Person>> {
@@ -629,39 +451,6 @@ fn get_person_in(conn: &Connection, id: &str) -> Result<Option<Person>> {
         Some(d) => Some(serde_json::from_str::<Person>(&d)?.normalize()),
         None => None,
     })
-}
-
-/// A person created offline got its server id: move everything over.
-fn rename_person_in(conn: &Connection, from: &str, to: &str) -> Result<()> {
-    conn.execute("DELETE FROM people WHERE id = ?1", [from])?;
-    conn.execute(
-        "UPDATE notes SET person_id = ?2 WHERE person_id = ?1",
-        params![from, to],
-    )?;
-    conn.execute(
-        "UPDATE outbox SET person_id = ?2 WHERE person_id = ?1",
-        params![from, to],
-    )?;
-    rename_in_ops(conn, from, to)
-}
-
-fn rename_in_ops(conn: &Connection, from: &str, to: &str) -> Result<()> {
-    let rows: Vec<(i64, String)> = conn
-        .prepare("SELECT seq, op FROM outbox")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (seq, json) in rows {
-        if !json.contains(from) {
-            continue;
-        }
-        let mut op: Op = serde_json::from_str(&json)?;
-        op.rename_id(from, to);
-        conn.execute(
-            "UPDATE outbox SET op = ?2, person_id = ?3 WHERE seq = ?1",
-            params![seq, serde_json::to_string(&op)?, op.person_id()],
-        )?;
-    }
-    Ok(())
 }
 
 fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
@@ -716,6 +505,7 @@ fn upsert_note_in(conn: &Connection, note: &Note) -> Result<()> {
 mod tests {
     use super::*;
     use crate::model::Phone;
+    use crate::outbox::Op;
 
     fn person(id: &str, family: &str) -> Person {
         Person {

@@ -74,8 +74,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
             let name = pad(&clean(&p.display_name), name_w.saturating_sub(1));
             let company = pad(&clean(&p.company), company_w.saturating_sub(1));
             let email = pad(&clean(p.primary_email()), email_w);
-            // One marker column: a queued write matters more than archiving.
-            let marker = if p.pending {
+            // One marker column: a write waiting for the user (refused, or
+            // in conflict, with the person's later writes behind it) matters
+            // most, then a queued write, then archiving.
+            let marker = if p.blocked {
+                Span::styled("! ", theme.error())
+            } else if p.pending {
                 Span::styled("↑ ", theme.busy())
             } else if p.archived {
                 Span::styled("⊘ ", base)

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod help;
 pub mod list;
 pub mod note_editor;
+pub mod outbox;
 pub mod person_form;
 pub mod popups;
 pub mod search_bar;
@@ -86,6 +87,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::Review(r) => {
                 let h = popups::review_height(r).min(main.height);
                 popups::draw_review(frame, centered(main, 80, h), r, theme);
+            }
+            Overlay::Outbox(v) => {
+                let h = (v.entries.len().max(1) as u16 * 2 + 3).min(main.height);
+                outbox::draw(frame, centered(main, 96, h), v, theme);
             }
         }
     }

@@ -127,7 +127,7 @@ pub fn draw_conflict(frame: &mut Frame, area: Rect, c: &ConflictReview, theme: T
     for (i, f) in c.fields.iter().enumerate() {
         let mine = c.keep_mine.get(i).copied().unwrap_or(true);
         let head = Line::from(vec![
-            Span::styled(format!("{} ", f.field), theme.heading()),
+            Span::styled(format!("{} ", clean(f.label())), theme.heading()),
             Span::styled(if mine { "[mine]" } else { "[theirs]" }, theme.key()),
         ]);
         lines.push(if i == c.selected {

@@ -98,6 +98,12 @@ fn hint_actions(mode: KeyMode) -> &'static [Action] {
             Action::Apply,
             Action::Cancel,
         ],
+        KeyMode::Outbox => &[
+            Action::RetryChange,
+            Action::EditChange,
+            Action::DropChange,
+            Action::Back,
+        ],
         KeyMode::Help => &[Action::MoveDown, Action::Back],
     }
 }
@@ -133,6 +139,9 @@ fn hint_word(action: Action) -> &'static str {
         Action::KeepMine => "mine",
         Action::TakeTheirs => "theirs",
         Action::Sync => "sync",
+        Action::RetryChange => "retry",
+        Action::EditChange => "fix",
+        Action::DropChange => "drop",
         other => other.name(),
     }
 }

@@ -523,6 +523,14 @@ impl FakeRogerRoger {
         self.state.lock().person_mut(id).map(|p| p.clone())
     }
 
+    /// The person goes away as if removed in RogerRoger's own web app (its
+    /// API has no DELETE); their notes go with them.
+    pub fn remove_elsewhere(&self, id: &str) {
+        let mut state = self.state.lock();
+        state.people.retain(|p| p["id"] != id);
+        state.notes.remove(id);
+    }
+
     pub fn raw_notes(&self, person_id: &str) -> Vec<Value> {
         self.state
             .lock()

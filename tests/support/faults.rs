@@ -1,7 +1,8 @@
-//! Request log and fault injection shared by the Introzy and Rhythm fake
-//! servers. One axum middleware runs in front of every route: it records the
-//! request, adds the configured latency, then applies the first matching
-//! queued fault (or lets the handler answer).
+//! Request log and fault injection shared by the fake servers. One axum
+//! middleware runs in front of every route: it records the request, adds
+//! the configured latency, then applies the first matching queued fault,
+//! else a fault drawn from the seeded [`FaultMix`] if one is set, else lets
+//! the handler answer.
 
 #![allow(dead_code)]
 
@@ -26,6 +27,102 @@ pub enum Fault {
     /// The handler runs (a write is applied), then the connection closes
     /// without any reply: the "lost POST reply" case.
     DropAfterApply,
+    /// Let this request through untouched: aims later rules for the same
+    /// request past it ("fail the second look-up, not the first").
+    Pass,
+    /// The handler runs (a write is applied), then this status with the
+    /// server's error body replaces its reply: a gateway that gave up on a
+    /// backend that finished anyway.
+    StatusAfterApply(u16),
+    /// The handler runs; its headers (with the full `Content-Length`) and
+    /// half its body go out, then the connection is cut.
+    CutMidBody,
+    /// The handler runs; its reply is held back this long (past the
+    /// client's timeout), then sent.
+    HangAfterApply(Duration),
+}
+
+impl Fault {
+    /// A short name for counting what a mix injected.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Fault::RateLimited(_) => "429",
+            Fault::Status(500) => "500 before apply",
+            Fault::Status(502) => "502 before apply",
+            Fault::Status(503) => "503 before apply",
+            Fault::Status(_) => "status before apply",
+            Fault::Truncated => "truncated after apply",
+            Fault::DropAfterApply => "closed after apply",
+            Fault::Pass => "pass",
+            Fault::StatusAfterApply(_) => "5xx after apply",
+            Fault::CutMidBody => "cut mid-body",
+            Fault::HangAfterApply(_) => "hang after apply",
+        }
+    }
+}
+
+/// A seeded random mix of faults: each request, with probability `rate`,
+/// gets one fault drawn by weight. The same seed gives the same sequence
+/// of draws (which request gets which depends on the order they arrive).
+#[derive(Debug, Clone)]
+pub struct FaultMix {
+    rng: fastrand::Rng,
+    rate: f64,
+    kinds: Vec<(Fault, u32)>,
+    writes_only: bool,
+}
+
+impl FaultMix {
+    /// What the issue measured with, and then some: 500/502/503 before the
+    /// handler, a 5xx after it, a truncated body, a connection closed after
+    /// the write was applied, a body cut mid-way.
+    pub fn standard(seed: u64, rate: f64) -> FaultMix {
+        FaultMix {
+            rng: fastrand::Rng::with_seed(seed),
+            rate,
+            kinds: vec![
+                (Fault::Status(500), 2),
+                (Fault::Status(502), 2),
+                (Fault::Status(503), 2),
+                (Fault::StatusAfterApply(502), 2),
+                (Fault::Truncated, 3),
+                (Fault::DropAfterApply, 3),
+                (Fault::CutMidBody, 2),
+            ],
+            writes_only: false,
+        }
+    }
+
+    /// Also hold some replies back for `hang` (choose it past the client's
+    /// request timeout).
+    pub fn with_hangs(mut self, hang: Duration, weight: u32) -> FaultMix {
+        self.kinds.push((Fault::HangAfterApply(hang), weight));
+        self
+    }
+
+    /// Fault only POST, PUT, PATCH and DELETE.
+    pub fn writes_only(mut self) -> FaultMix {
+        self.writes_only = true;
+        self
+    }
+
+    fn draw(&mut self, method: &Method) -> Option<Fault> {
+        if self.writes_only && (method == Method::GET || method == Method::HEAD) {
+            return None;
+        }
+        if self.rng.f64() >= self.rate {
+            return None;
+        }
+        let total: u32 = self.kinds.iter().map(|(_, w)| w).sum();
+        let mut pick = self.rng.u32(0..total.max(1));
+        for (fault, weight) in &self.kinds {
+            if pick < *weight {
+                return Some(fault.clone());
+            }
+            pick -= weight;
+        }
+        None
+    }
 }
 
 /// One request as the fake received it.
@@ -58,6 +155,9 @@ struct Inner {
     rules: Vec<Rule>,
     log: Vec<Logged>,
     latency: Duration,
+    mix: Option<FaultMix>,
+    /// What the mix injected, by [`Fault::label`].
+    injected: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Shared between the test and the server's middleware.
@@ -82,6 +182,17 @@ impl Recorder {
             fault,
             remaining: times,
         });
+    }
+
+    /// Draw faults from `mix` for requests no queued rule matches (`None`
+    /// turns it off).
+    pub fn set_mix(&self, mix: Option<FaultMix>) {
+        self.lock().mix = mix;
+    }
+
+    /// How many faults of each kind the mix injected so far.
+    pub fn injected(&self) -> std::collections::BTreeMap<&'static str, usize> {
+        self.lock().injected.clone()
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -134,7 +245,12 @@ impl Recorder {
             r.remaining > 0
                 && r.method.as_ref().is_none_or(|m| m == method)
                 && r.path.as_deref().is_none_or(|p| p == path)
-        })?;
+        });
+        let Some(pos) = pos else {
+            let fault = inner.mix.as_mut()?.draw(method)?;
+            *inner.injected.entry(fault.label()).or_default() += 1;
+            return Some(fault);
+        };
         let rule = &mut inner.rules[pos];
         rule.remaining -= 1;
         let fault = rule.fault.clone();
@@ -180,7 +296,7 @@ pub async fn apply(
     let fault = recorder.take_fault(&parts.method, &path);
     let req = Request::from_parts(parts, Body::from(bytes));
     match fault {
-        None => next.run(req).await,
+        None | Some(Fault::Pass) => next.run(req).await,
         Some(Fault::RateLimited(secs)) => {
             let mut resp = (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -201,6 +317,34 @@ pub async fn apply(
             let full = to_bytes(body, 16 << 20).await.unwrap_or_default();
             parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(full.slice(..full.len() / 2)))
+        }
+        Some(Fault::StatusAfterApply(code)) => {
+            let _applied = next.run(req).await;
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
+            (
+                status,
+                axum::Json(error_body(code, "injected failure after apply")),
+            )
+                .into_response()
+        }
+        Some(Fault::CutMidBody) => {
+            let resp = next.run(req).await;
+            let (mut parts, body) = resp.into_parts();
+            let full = to_bytes(body, 16 << 20).await.unwrap_or_default();
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+            let half = full.slice(..full.len() / 2);
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::other("fake server: cut mid-body")),
+            ];
+            Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+        }
+        Some(Fault::HangAfterApply(hang)) => {
+            let resp = next.run(req).await;
+            tokio::time::sleep(hang).await;
+            resp
         }
         Some(Fault::DropAfterApply) => {
             let _applied = next.run(req).await;

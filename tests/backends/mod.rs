@@ -1,0 +1,301 @@
+//! The three fake servers behind one trait, for tests that run the same
+//! scenario against every backend: how to reach each with short timeouts
+//! and millisecond backoffs, its paths, and which field "my" edits change.
+
+#![allow(dead_code)]
+
+use crate::support::fake_introzy::{self as fake_iz, FakeIntrozy};
+use crate::support::fake_rhythm::{self as fake_rh, FakeRhythm};
+use crate::support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
+use crate::support::faults::Recorder;
+use rolo::backend::Backend;
+use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::introzy::IntrozyBackend;
+use rolo::backend::rhythm::{RhythmAuth, RhythmBackend};
+use rolo::backend::rogerroger::RogerRoger;
+use rolo::model::Person;
+use secrecy::SecretString;
+use std::sync::Arc;
+use std::time::Duration;
+
+// ----------------------------------------------------------------- fakes ----
+
+/// Millisecond backoffs, short timeouts and a budget the tests never spend.
+pub fn fast(base_url: &str, base: HttpConfig) -> HttpConfig {
+    HttpConfig {
+        base_url: base_url.to_string(),
+        connect_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(5),
+        max_retries: 2,
+        backoff_base: Duration::from_millis(10),
+        backoff_max: Duration::from_millis(40),
+        rate_limit: Some(RateLimit {
+            requests: 1000,
+            per: Duration::from_secs(1),
+        }),
+        ..base
+    }
+}
+
+/// One fake server and how its backend speaks to it.
+pub trait Fake: Send + Sync + 'static {
+    fn base_url(&self) -> &str;
+    fn recorder(&self) -> &Recorder;
+    /// A backend for this fake reached at `base_url` (the proxy or the fake).
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
+        self.backend_with(fast(base_url, HttpConfig::new(base_url)))
+    }
+    /// A backend with this HTTP configuration (the adapter's own defaults
+    /// for what `config` leaves as `HttpConfig::new` has them).
+    fn backend_with(&self, config: HttpConfig) -> Arc<dyn Backend>;
+    fn count(&self) -> usize;
+    fn create_path(&self) -> String;
+    fn person_path(&self, id: &str) -> String;
+    /// How a create is looked up (the list or search request).
+    fn list_request(&self) -> (&'static str, String);
+    /// Requests one look-up by email takes (a scan pages through the table).
+    fn lookup_requests(&self) -> u32 {
+        1
+    }
+    /// Creates carry an id rolo chose, so a lost reply is read back by it.
+    fn creates_with_client_id(&self) -> bool {
+        false
+    }
+    /// The person is deleted on the server by someone else, where the
+    /// API cannot do it (false: delete it through the API).
+    fn delete_elsewhere(&self, _id: &str) -> bool {
+        false
+    }
+    fn notes_path(&self, id: &str) -> String {
+        format!("{}/notes", self.person_path(id))
+    }
+    /// `p` as this backend can store it.
+    fn adapt(&self, p: Person) -> Person {
+        p
+    }
+    /// The field "my" edits change.
+    fn set_mine(&self, p: &mut Person, v: &str) {
+        p.job_title = v.to_string();
+    }
+    /// The category a new note names, where the server requires one.
+    fn note_category(&self) -> String {
+        String::new()
+    }
+    fn mine(&self, p: &Person) -> String {
+        p.job_title.clone()
+    }
+    /// What the server stores, read from the fake's memory (no HTTP, so no
+    /// faults): the field my edits change, and the family name.
+    fn raw_mine(&self, id: &str) -> Option<String>;
+    fn raw_family(&self, id: &str) -> Option<String>;
+    /// A person's notes as the server stores them: text and flag.
+    fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)>;
+    /// The profile's `backend =` name in a config file.
+    fn config_name(&self) -> &'static str;
+    /// Config lines after `backend` and `base_url` (key, tenant).
+    fn config_extra(&self) -> String;
+    /// The key to put in [`KEY_ENV`].
+    fn api_key(&self) -> &'static str;
+}
+
+fn text_at(v: &serde_json::Value, key: &str) -> Option<String> {
+    Some(v.get(key)?.as_str().unwrap_or_default().to_string())
+}
+
+/// The environment variable the multi-process tests pass keys in.
+pub const KEY_ENV: &str = "ROLO_TEST_KEY";
+
+impl Fake for FakeRogerRoger {
+    fn delete_elsewhere(&self, id: &str) -> bool {
+        self.remove_elsewhere(id);
+        true
+    }
+    fn creates_with_client_id(&self) -> bool {
+        true
+    }
+    fn note_category(&self) -> String {
+        "General".into()
+    }
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend(&self, base_url: &str) -> Arc<dyn Backend> {
+        self.backend_with(fast(base_url, RogerRoger::default_config(base_url)))
+    }
+    fn backend_with(&self, config: HttpConfig) -> Arc<dyn Backend> {
+        Arc::new(RogerRoger::new(config, SecretString::from(fake_rr::API_KEY)).expect("rr"))
+    }
+    fn count(&self) -> usize {
+        self.people_count()
+    }
+    fn create_path(&self) -> String {
+        "/people".into()
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/people/{id}")
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("GET", "/people".into())
+    }
+    fn raw_mine(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "jobTitle")
+    }
+    fn raw_family(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "familyName")
+    }
+    fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)> {
+        self.raw_notes(id)
+            .iter()
+            .map(|n| {
+                let text = text_at(n, "description").unwrap_or_default();
+                (text, n["flagged"].as_bool().unwrap_or(false))
+            })
+            .collect()
+    }
+    fn config_name(&self) -> &'static str {
+        "rogerroger"
+    }
+    fn api_key(&self) -> &'static str {
+        fake_rr::API_KEY
+    }
+    fn config_extra(&self) -> String {
+        format!("api_key_env = \"{KEY_ENV}\"\n")
+    }
+}
+
+impl Fake for FakeIntrozy {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend_with(&self, config: HttpConfig) -> Arc<dyn Backend> {
+        Arc::new(IntrozyBackend::new(config, &SecretString::from(fake_iz::API_KEY)).expect("iz"))
+    }
+    fn count(&self) -> usize {
+        self.people_count()
+    }
+    fn create_path(&self) -> String {
+        "/api/people".into()
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/api/people/{id}")
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("GET", "/api/people".into())
+    }
+    /// One email, one untyped phone, the address as one line, no job title.
+    fn adapt(&self, mut p: Person) -> Person {
+        p.job_title.clear();
+        for phone in &mut p.phones {
+            phone.kind.clear();
+        }
+        p.address = rolo::model::Address {
+            street: p.address.one_line(),
+            ..Default::default()
+        };
+        p
+    }
+    /// Introzy has no job title: edits change the family name.
+    fn set_mine(&self, p: &mut Person, v: &str) {
+        p.family_name = v.to_string();
+    }
+    fn mine(&self, p: &Person) -> String {
+        p.family_name.clone()
+    }
+    fn raw_mine(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "lastName")
+    }
+    fn raw_family(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "lastName")
+    }
+    fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)> {
+        self.raw_notes(id)
+            .iter()
+            .map(|n| (text_at(n, "content").unwrap_or_default(), false))
+            .collect()
+    }
+    fn config_name(&self) -> &'static str {
+        "introzy"
+    }
+    fn api_key(&self) -> &'static str {
+        fake_iz::API_KEY
+    }
+    fn config_extra(&self) -> String {
+        format!("api_key_env = \"{KEY_ENV}\"\n")
+    }
+}
+
+impl Fake for FakeRhythm {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    fn backend_with(&self, config: HttpConfig) -> Arc<dyn Backend> {
+        let auth = RhythmAuth::Static(SecretString::from(fake_rh::STATIC_KEY));
+        Arc::new(RhythmBackend::new(config, fake_rh::TENANT, auth).expect("rhythm"))
+    }
+    fn count(&self) -> usize {
+        self.contacts_count()
+    }
+    fn create_path(&self) -> String {
+        format!("/contacts/{}", fake_rh::TENANT)
+    }
+    fn person_path(&self, id: &str) -> String {
+        format!("/contacts/{}/{id}", fake_rh::TENANT)
+    }
+    fn list_request(&self) -> (&'static str, String) {
+        ("POST", format!("/contacts/{}/search", fake_rh::TENANT))
+    }
+    /// 41 contacts scanned 25 at a time.
+    fn lookup_requests(&self) -> u32 {
+        2
+    }
+    fn raw_mine(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "job_title")
+    }
+    fn raw_family(&self, id: &str) -> Option<String> {
+        text_at(&self.raw(id)?, "last_name")
+    }
+    /// One note per contact, its `notes` field.
+    fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)> {
+        self.raw(id)
+            .and_then(|c| text_at(&c, "notes"))
+            .filter(|t| !t.is_empty())
+            .map(|t| (t, false))
+            .into_iter()
+            .collect()
+    }
+    fn config_name(&self) -> &'static str {
+        "rhythm"
+    }
+    fn api_key(&self) -> &'static str {
+        fake_rh::STATIC_KEY
+    }
+    fn config_extra(&self) -> String {
+        format!(
+            "api_key_env = \"{KEY_ENV}\"\ntenant = \"{}\"\n",
+            fake_rh::TENANT
+        )
+    }
+}
+
+pub async fn rogerroger() -> FakeRogerRoger {
+    FakeRogerRoger::start().await
+}
+
+pub async fn introzy() -> FakeIntrozy {
+    FakeIntrozy::start().await
+}
+
+pub async fn rhythm() -> FakeRhythm {
+    let fake = FakeRhythm::start().await;
+    fake.set_scan_sizes(vec![25]);
+    fake
+}
