@@ -482,7 +482,7 @@ async fn offline_note_is_created_once<F: Fake>(fake: F) {
 
     let store = env.store();
     assert!(
-        store.get_note(&saved.id).unwrap().is_none(),
+        store.get_note(&id, &saved.id).unwrap().is_none(),
         "local id gone"
     );
     let cached = store.notes_for(&id).unwrap();

@@ -1,6 +1,7 @@
 //! The outbox under faults, in one process. For each backend: mixed writes
-//! (edits, notes, flags, creates, look-alike creates, an edit the server
-//! refuses and one queued behind it) through `Client` against the fake with
+//! (edits, notes, note edits and deletions where the backend has them,
+//! flags, creates, look-alike creates, an edit the server refuses and one
+//! queued behind it) through `Client` against the fake with
 //! a seeded fault mix (500/502/503 before the handler, a 5xx after it, a
 //! truncated body, a connection closed after the write was applied, a body
 //! cut mid-way, a reply held past the client's timeout). The outbox is
@@ -43,6 +44,8 @@ const NOTE_TEXTS: [&str; 3] = ["Called, no answer", "Left a voicemail", "Sent th
 #[derive(Debug, Default)]
 struct Tally {
     writes: usize,
+    /// Of the writes, note edits and deletions.
+    note_changes: usize,
     lost: Vec<String>,
     doubled: Vec<String>,
     /// Ops still sendable after quiescence (neither delivered nor refused).
@@ -58,6 +61,9 @@ struct Intended {
     mine: Option<String>,
     family: String,
     notes: Vec<(String, bool)>,
+    /// The id each of `notes` was saved with (its local id until the
+    /// server named it), in the same order.
+    note_keys: Vec<String>,
     /// The note id this person's single note has (one-note backends).
     note_id: Option<String>,
 }
@@ -196,8 +202,10 @@ impl<F: Fake> Run<F> {
             .expect("a note is queued");
         if caps.multiple_notes {
             intended.notes.push((text.to_string(), false));
+            intended.note_keys.push(saved.id.clone());
         } else {
             intended.notes = vec![(text.to_string(), false)];
+            intended.note_keys = vec![saved.id.clone()];
             intended.note_id = Some(saved.id.clone());
         }
         let index = intended.notes.len() - 1;
@@ -212,6 +220,58 @@ impl<F: Fake> Run<F> {
                 .expect("a flag is queued");
             self.people.get_mut(key).unwrap().notes[index].1 = true;
         }
+    }
+
+    /// The cached copy of a note the user would edit (by the id it was
+    /// saved with, which becomes the server's once it landed).
+    fn cached_note(&self, person_key: &str, key: &str) -> Note {
+        let (person_id, id) = (self.current_id(person_key), self.current_id(key));
+        self.store()
+            .get_note(&person_id, &id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("note {id} is cached"))
+    }
+
+    /// A person with a note this backend lets the user change, and which.
+    fn pick_note(&mut self) -> Option<(String, usize)> {
+        let with: Vec<String> = self
+            .people
+            .iter()
+            .filter(|(k, i)| **k != self.seeded[0] && !i.note_keys.is_empty())
+            .map(|(k, _)| k.clone())
+            .collect();
+        if with.is_empty() {
+            return None;
+        }
+        let key = with[self.rng.usize(0..with.len())].clone();
+        let index = self.rng.usize(0..self.people[&key].note_keys.len());
+        Some((key, index))
+    }
+
+    /// Change a note's text, as the note editor does.
+    async fn edit_note(&mut self, key: &str, index: usize, text: &str) {
+        let person_id = self.current_id(key);
+        let note_key = self.people[key].note_keys[index].clone();
+        let mut note = self.cached_note(key, &note_key);
+        note.text = text.to_string();
+        self.client
+            .save_note(&person_id, &note)
+            .await
+            .expect("a note edit is queued");
+        self.people.get_mut(key).unwrap().notes[index].0 = text.to_string();
+    }
+
+    async fn delete_note(&mut self, key: &str, index: usize) {
+        let person_id = self.current_id(key);
+        let note_key = self.people[key].note_keys[index].clone();
+        let note_id = self.current_id(&note_key);
+        self.client
+            .delete_note(&person_id, &note_id)
+            .await
+            .expect("a note deletion is queued");
+        let intended = self.people.get_mut(key).unwrap();
+        intended.notes.remove(index);
+        intended.note_keys.remove(index);
     }
 
     async fn create(&mut self, k: usize, like_previous: bool) {
@@ -415,9 +475,25 @@ async fn under_faults<F: Fake>(fake: F, seed: u64) {
             continue;
         }
         let roll = run.rng.u32(0..100);
-        if roll < 40 {
+        let caps = run.client.capabilities();
+        let changed_note = if (60..75).contains(&roll) && (caps.note_edit || caps.note_delete) {
+            run.pick_note()
+        } else {
+            None
+        };
+        if roll < 35 {
             let key = run.pick_person();
             run.edit(&key, &format!("Edit{k:02}")).await;
+        } else if let Some((key, index)) = changed_note {
+            // Edit or delete a note that may not have reached the server
+            // yet, or did with its reply lost.
+            run.tally.note_changes += 1;
+            if caps.note_delete && (!caps.note_edit || run.rng.bool()) {
+                run.delete_note(&key, index).await;
+            } else {
+                run.edit_note(&key, index, &format!("Note edit {k:02}"))
+                    .await;
+            }
         } else if roll < 75 {
             let key = run.pick_person();
             let text = NOTE_TEXTS[run.rng.usize(0..NOTE_TEXTS.len())];
@@ -471,9 +547,10 @@ async fn under_faults<F: Fake>(fake: F, seed: u64) {
     run.audit();
     let t = &run.tally;
     eprintln!(
-        "outbox-faults {name} seed {seed:#x}: {} writes, {} lost, {} doubled, {} stuck, \
-         {} flushes; injected {:?}",
+        "outbox-faults {name} seed {seed:#x}: {} writes ({} note edits/deletions), {} lost, \
+         {} doubled, {} stuck, {} flushes; injected {:?}",
         t.writes,
+        t.note_changes,
         t.lost.len(),
         t.doubled.len(),
         t.stuck,

@@ -242,7 +242,7 @@ impl Backend for LocalBackend {
         note.updated_at = Some(now_rfc3339());
         self.with_store(move |store| {
             let current = store
-                .get_note(&note.id)?
+                .get_note(&note.person_id, &note.id)?
                 .ok_or_else(|| not_found("note", &note.id))?;
             note.created_at = current.created_at;
             store.upsert_note(&note)?;
@@ -251,10 +251,10 @@ impl Backend for LocalBackend {
         .await
     }
 
-    async fn delete_note(&self, _person_id: &str, note_id: &NoteId) -> Result<()> {
-        let id = note_id.clone();
+    async fn delete_note(&self, person_id: &str, note_id: &NoteId) -> Result<()> {
+        let (person, id) = (person_id.to_string(), note_id.clone());
         self.with_store(move |store| {
-            if store.delete_note(&id)? {
+            if store.delete_note(&person, &id)? {
                 Ok(())
             } else {
                 Err(not_found("note", &id))
@@ -269,9 +269,13 @@ impl Backend for LocalBackend {
         note_id: &NoteId,
         flagged: bool,
     ) -> Result<Note> {
-        let id = note_id.clone();
+        let (person, id) = (person_id.to_string(), note_id.clone());
         let current = self
-            .with_store(move |store| store.get_note(&id)?.ok_or_else(|| not_found("note", &id)))
+            .with_store(move |store| {
+                store
+                    .get_note(&person, &id)?
+                    .ok_or_else(|| not_found("note", &id))
+            })
             .await?;
         let mut note = current;
         note.flagged = flagged;

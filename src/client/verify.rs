@@ -153,10 +153,7 @@ pub(super) async fn vouch(client: &Client, claim: &Claim, outcome: &Outcome) -> 
         return Ok(Vouch::Ours);
     }
     let before = claim.preimage.clone().unwrap_or_default();
-    let lookup = vec![id.clone()];
-    let theirs = client
-        .with_store(move |s| s.ids_created_by_us(&lookup, &scope))
-        .await?;
+    let theirs = made_by_other_ops(client, vec![id.clone()], &scope).await?;
     Ok(if before.contains(&id) || theirs.contains(&id) {
         Vouch::NotOurs
     } else if equal {
@@ -237,17 +234,36 @@ async fn taken_ids(
     ids: Vec<String>,
     scope: &str,
 ) -> Result<std::collections::HashSet<String>> {
+    let mut taken = made_by_other_ops(client, ids.clone(), scope).await?;
     let preimage = claim.preimage.clone();
     let scope = scope.to_string();
-    client
-        .with_store(move |s| {
-            let mut taken = s.ids_created_by_us(&ids, &scope)?;
-            match preimage {
-                Some(before) => taken.extend(before),
-                None => taken.extend(s.ids_in_cache(&ids)?),
-            }
-            Ok(taken)
+    let before = client
+        .with_store(move |s| match preimage {
+            Some(before) => Ok(before.into_iter().collect()),
+            None => s.ids_in_cache(&ids, &scope),
         })
+        .await?;
+    taken.extend(before);
+    Ok(taken)
+}
+
+/// Of `ids`, those another create of ours made. Only people can be: a
+/// person's writes go out one at a time, in order (claims take the oldest
+/// op of each person), so no other op of ours can add a note to this
+/// person between this op's preimage and its read-back. And a note id may
+/// come back after a deletion (Rhythm's is the paragraph's stamp): a note
+/// of ours deleted since would make this op's own paragraph look taken, and
+/// the note be sent again.
+async fn made_by_other_ops(
+    client: &Client,
+    ids: Vec<String>,
+    scope: &str,
+) -> Result<std::collections::HashSet<String>> {
+    if !scope.is_empty() {
+        return Ok(Default::default());
+    }
+    client
+        .with_store(move |s| s.ids_created_by_us(&ids, ""))
         .await
 }
 

@@ -231,8 +231,9 @@ impl Client {
             .await?;
         // The note may have been renamed to its server id on the way in.
         let key = queued.note_id().unwrap_or(note_id).to_string();
+        let person = queued.person_id().to_string();
         let mut note = self
-            .with_store(move |s| s.get_note(&key))
+            .with_store(move |s| s.get_note(&person, &key))
             .await?
             .ok_or_else(|| BackendError::NotFound(format!("note {note_id}")))?;
         note.person_id = queued.person_id().to_string();

@@ -102,6 +102,29 @@ CREATE TABLE id_map (
 );
 ",
     },
+    Step {
+        // A note is named by its person and its id: note ids need not be
+        // unique across people. Rhythm's are the paragraph's stamp (two
+        // contacts noted in the same second share one) or `notes` for the
+        // undated text; keyed by id alone, one contact's note overwrote
+        // another's and moved to that contact.
+        version: 4,
+        sql: "
+CREATE TABLE notes_v4 (
+    id         TEXT NOT NULL,
+    person_id  TEXT NOT NULL,
+    flagged    INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    PRIMARY KEY (person_id, id)
+);
+INSERT INTO notes_v4(id, person_id, flagged, created_at, data)
+    SELECT id, person_id, flagged, created_at, data FROM notes;
+DROP TABLE notes;
+ALTER TABLE notes_v4 RENAME TO notes;
+CREATE INDEX notes_by_id ON notes(id);
+",
+    },
 ];
 
 /// The schema version this rolo writes.

@@ -292,19 +292,21 @@ impl Store {
         Ok(out)
     }
 
-    pub fn get_note(&self, note_id: &str) -> Result<Option<Note>> {
-        let row: Option<(String, String)> = self
+    /// One person's note. A note id is unique within its person only
+    /// (Rhythm's are stamps, or `notes`), so both are needed.
+    pub fn get_note(&self, person_id: &str, note_id: &str) -> Result<Option<Note>> {
+        let data: Option<String> = self
             .conn
             .query_row(
-                "SELECT person_id, data FROM notes WHERE id = ?1",
-                [note_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT data FROM notes WHERE person_id = ?1 AND id = ?2",
+                [person_id, note_id],
+                |r| r.get(0),
             )
             .optional()?;
-        Ok(match row {
-            Some((person_id, data)) => {
+        Ok(match data {
+            Some(data) => {
                 let mut note: Note = serde_json::from_str(&data)?;
-                note.person_id = person_id;
+                note.person_id = person_id.to_string();
                 Some(note)
             }
             None => None,
@@ -315,11 +317,11 @@ impl Store {
         upsert_note_in(&self.conn, note)
     }
 
-    pub fn delete_note(&self, note_id: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM notes WHERE id = ?1", [note_id])?
-            > 0)
+    pub fn delete_note(&self, person_id: &str, note_id: &str) -> Result<bool> {
+        Ok(self.conn.execute(
+            "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
+            [person_id, note_id],
+        )? > 0)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -488,7 +490,7 @@ fn upsert_note_in(conn: &Connection, note: &Note) -> Result<()> {
     let data = serde_json::to_string(note)?;
     conn.prepare_cached(
         "INSERT INTO notes(id, person_id, flagged, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(id) DO UPDATE SET person_id = excluded.person_id,
+         ON CONFLICT(person_id, id) DO UPDATE SET
             flagged = excluded.flagged, created_at = excluded.created_at, data = excluded.data",
     )?
     .execute(params![
@@ -631,8 +633,73 @@ mod tests {
                 flagged: true,
             })
             .unwrap();
-        assert!(store.get_note("n1").unwrap().unwrap().flagged);
+        assert!(store.get_note("p1", "n1").unwrap().unwrap().flagged);
         assert_eq!(store.queued_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn two_people_may_have_notes_with_the_same_id() {
+        // Rhythm names a note by its stamp, or `notes` for undated text:
+        // unique within a contact only.
+        let mut store = Store::open_in_memory().unwrap();
+        for (id, family) in [("c-1", "Ames"), ("c-2", "Baker")] {
+            store.upsert_person(&person(id, family)).unwrap();
+        }
+        for (person_id, text) in [("c-1", "for Ames"), ("c-2", "for Baker")] {
+            for id in ["notes", "2026-04-04T15:07:31Z"] {
+                store
+                    .upsert_note(&Note {
+                        id: id.into(),
+                        person_id: person_id.into(),
+                        text: text.into(),
+                        ..Default::default()
+                    })
+                    .unwrap();
+            }
+        }
+        for (person_id, text) in [("c-1", "for Ames"), ("c-2", "for Baker")] {
+            let notes = store.notes_for(person_id).unwrap();
+            assert_eq!(notes.len(), 2, "{person_id}: {notes:?}");
+            assert!(notes.iter().all(|n| n.text == text), "{notes:?}");
+        }
+        let one = store.get_note("c-2", "notes").unwrap().unwrap();
+        assert_eq!(
+            (one.person_id.as_str(), one.text.as_str()),
+            ("c-2", "for Baker")
+        );
+        assert!(store.delete_note("c-1", "notes").unwrap());
+        assert_eq!(store.notes_for("c-1").unwrap().len(), 1);
+        assert_eq!(
+            store.notes_for("c-2").unwrap().len(),
+            2,
+            "the other's stays"
+        );
+        store
+            .enqueue(&Op::FlagNote {
+                person_id: "c-2".into(),
+                note_id: "2026-04-04T15:07:31Z".into(),
+                flagged: true,
+            })
+            .unwrap();
+        assert!(
+            !store
+                .get_note("c-1", "2026-04-04T15:07:31Z")
+                .unwrap()
+                .unwrap()
+                .flagged
+        );
+        store
+            .enqueue(&Op::DeleteNote {
+                person_id: "c-2".into(),
+                note_id: "2026-04-04T15:07:31Z".into(),
+            })
+            .unwrap();
+        assert!(
+            store
+                .get_note("c-1", "2026-04-04T15:07:31Z")
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[test]
@@ -647,6 +714,6 @@ mod tests {
             })
             .unwrap();
         assert!(store.delete_person("p1").unwrap());
-        assert!(store.get_note("n1").unwrap().is_none());
+        assert!(store.get_note("p1", "n1").unwrap().is_none());
     }
 }

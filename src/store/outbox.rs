@@ -382,7 +382,10 @@ impl Store {
             }
             Outcome::Note { local_id, note } => {
                 if let Some(local) = local_id.as_deref().filter(|l| *l != note.id) {
-                    tx.execute("DELETE FROM notes WHERE id = ?1", [local])?;
+                    tx.execute(
+                        "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
+                        [&note.person_id, local],
+                    )?;
                     remember_id_in(&tx, local, &note.id, &note.person_id)?;
                     rename_in_ops(&tx, local, &note.id)?;
                 }
@@ -458,7 +461,10 @@ impl Store {
                 for s in &dropped.also_dropped {
                     tx.execute("DELETE FROM outbox WHERE seq = ?1", [s])?;
                 }
-                tx.execute("DELETE FROM notes WHERE id = ?1", [&note.id])?;
+                tx.execute(
+                    "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
+                    [&person_id, &note.id],
+                )?;
             }
             Op::UpdatePerson { base, .. } => {
                 // Until the server is asked: theirs where a conflict
@@ -478,9 +484,11 @@ impl Store {
                 dropped.refresh = Some(person_id.clone());
             }
             Op::FlagNote {
-                note_id, flagged, ..
+                person_id,
+                note_id,
+                flagged,
             } => {
-                set_flag_in(&tx, note_id, !flagged)?;
+                set_flag_in(&tx, person_id, note_id, !flagged)?;
                 dropped.refresh = Some(person_id.clone());
             }
             Op::DeletePerson { .. } | Op::UpdateNote { .. } | Op::DeleteNote { .. } => {
@@ -549,15 +557,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Of `ids`, those the cache holds as a person or a note.
-    pub fn ids_in_cache(&self, ids: &[String]) -> Result<HashSet<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM people WHERE id = ?1)
-                 OR EXISTS(SELECT 1 FROM notes WHERE id = ?1)",
-        )?;
+    /// Of `ids`, those the cache holds: people for `scope` `""`, else that
+    /// person's notes (note ids are unique within a person only).
+    pub fn ids_in_cache(&self, ids: &[String], scope: &str) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(if scope.is_empty() {
+            "SELECT EXISTS(SELECT 1 FROM people WHERE id = ?1 AND ?2 = '')"
+        } else {
+            "SELECT EXISTS(SELECT 1 FROM notes WHERE id = ?1 AND person_id = ?2)"
+        })?;
         let mut out = HashSet::new();
         for id in ids {
-            if stmt.query_row([id], |r| r.get::<_, bool>(0))? {
+            if stmt.query_row([id.as_str(), scope], |r| r.get::<_, bool>(0))? {
                 out.insert(id.clone());
             }
         }
@@ -629,21 +639,31 @@ pub(super) fn apply_to_cache(conn: &Connection, op: &Op) -> Result<()> {
             note.person_id = person_id.clone();
             upsert_note_in(conn, &note)
         }
-        Op::DeleteNote { note_id, .. } => {
-            conn.execute("DELETE FROM notes WHERE id = ?1", [note_id])?;
+        Op::DeleteNote { person_id, note_id } => {
+            conn.execute(
+                "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
+                [person_id, note_id],
+            )?;
             Ok(())
         }
         Op::FlagNote {
-            note_id, flagged, ..
-        } => set_flag_in(conn, note_id, *flagged),
+            person_id,
+            note_id,
+            flagged,
+        } => set_flag_in(conn, person_id, note_id, *flagged),
     }
 }
 
-fn set_flag_in(conn: &Connection, note_id: &str, flagged: bool) -> Result<()> {
+fn set_flag_in(conn: &Connection, person_id: &str, note_id: &str, flagged: bool) -> Result<()> {
     conn.execute(
-        "UPDATE notes SET flagged = ?2, data = json_set(data, '$.flagged', json(?3))
-         WHERE id = ?1",
-        params![note_id, flagged, if flagged { "true" } else { "false" }],
+        "UPDATE notes SET flagged = ?3, data = json_set(data, '$.flagged', json(?4))
+         WHERE person_id = ?1 AND id = ?2",
+        params![
+            person_id,
+            note_id,
+            flagged,
+            if flagged { "true" } else { "false" }
+        ],
     )?;
     Ok(())
 }
@@ -909,7 +929,7 @@ mod tests {
         .unwrap();
         let queued = s.queued().unwrap();
         assert_eq!(queued[0].op.note_id(), Some("srv-n1"));
-        assert!(s.get_note("srv-n1").unwrap().unwrap().flagged);
+        assert!(s.get_note("p1", "srv-n1").unwrap().unwrap().flagged);
     }
 
     #[test]

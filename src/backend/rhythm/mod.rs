@@ -344,8 +344,20 @@ impl RhythmBackend {
                 return Ok((person_from_contact(contact)?, new, extra));
             }
             let mut ops = Vec::new();
-            if let Some(before) = &old_slot {
-                ops.push(json!({"op": "test", "path": "/notes", "value": before}));
+            match (&old_slot, &contact.sys_version) {
+                (Some(before), _) => {
+                    ops.push(json!({"op": "test", "path": "/notes", "value": before}));
+                }
+                // RFC 6902 cannot test that `notes` is still absent, and an
+                // `add` of it replaces one another writer just added: test
+                // the record's version instead ("increments on every
+                // write"), so the first note of two writers at once is
+                // refused, re-read and added after the other. A `test`
+                // reads `sys_version`, it never writes it.
+                (None, Some(Some(version))) => {
+                    ops.push(json!({"op": "test", "path": "/sys_version", "value": version}));
+                }
+                (None, _) => {}
             }
             ops.push(match (&old_slot, new.is_empty()) {
                 (Some(_), true) => json!({"op": "remove", "path": "/notes"}),
