@@ -10,14 +10,17 @@
 //!   on the server once (the read-back took the reused stamp for the
 //!   deleted note's and sent the note again);
 //! * two writers adding a contact's first note at once keep both (an RFC
-//!   6902 `add` of the absent `notes` replaced the other's).
+//!   6902 `add` of the absent `notes` replaced the other's);
+//! * a create whose reply is lost is found by the origin tag rolo sent,
+//!   never taken for a look-alike another rolo made a moment before (the
+//!   read-back took any contact with the same names and email).
 
 mod backends;
 mod support;
 
 use backends::Fake;
 use rolo::client::Client;
-use rolo::model::Note;
+use rolo::model::{Note, Person};
 use rolo::outbox::{Op, new_local_id};
 use rolo::store::Store;
 use serde_json::json;
@@ -174,5 +177,39 @@ async fn two_writers_adding_the_first_note_at_once_keep_both() {
         ["From the TUI", "From the mail client"],
         "{:?}",
         notes_text(&fake, &id)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_reply_finds_its_own_contact_not_another_rolos_look_alike() {
+    let fake = fake().await;
+    // Another rolo (its own cache, so ours cannot know) just made the same
+    // person: same names, same email.
+    let theirs = fake.seed(json!({"first_name": "Nia", "last_name": "Ames",
+        "email_address": "nia@ames.co", "origin_service": "rolo",
+        "origin_service_record_id": "0b7e2d4c-0000-4000-8000-000000000001"}));
+    let path = format!("/contacts/{TENANT}");
+    fake.inject(Some("POST"), Some(&path), Fault::DropAfterApply, 1);
+    let ours = "5f1c9a3e-0000-4000-8000-000000000002";
+    let created = fake
+        .backend(fake.base_url())
+        .create_person(&Person {
+            // The id the outbox chose for the op.
+            id: ours.into(),
+            given_name: "Nia".into(),
+            family_name: "Ames".into(),
+            emails: vec!["nia@ames.co".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_ne!(created.id, theirs, "the other rolo's contact is not ours");
+    assert_eq!(fake.contacts_count(), 2, "one made, none sent again");
+    assert_eq!(fake.recorder.count("POST", &path), 1);
+    let raw = fake.raw(&created.id).unwrap();
+    assert_eq!(
+        (&raw["origin_service"], &raw["origin_service_record_id"]),
+        (&json!("rolo"), &json!(ours)),
+        "the create carries the op's id"
     );
 }

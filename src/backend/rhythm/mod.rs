@@ -53,6 +53,26 @@ use wire::{Contact, SearchReply, SocialProfile, text};
 /// reading and writing it (someone else added a note meanwhile).
 const NOTE_WRITE_ATTEMPTS: usize = 3;
 
+/// What rolo writes as a create's `origin_service` ("if this contact was
+/// created by another service, the service is here").
+const ORIGIN: &str = "rolo";
+
+/// The id rolo tags a create with: the one the outbox chose for the op
+/// (Rhythm names contacts itself, so the person's `id` is free to carry it).
+fn origin_record_id(person: &Person) -> Option<&str> {
+    Some(person.id.as_str()).filter(|id| !id.trim().is_empty())
+}
+
+/// Mark a create body as rolo's, with the op's id in
+/// `origin_service_record_id` (both documented create fields), so the
+/// read-back after a lost reply has an exact key.
+fn tag_origin(body: &mut Value, person: &Person) {
+    if let (Some(id), Some(obj)) = (origin_record_id(person), body.as_object_mut()) {
+        obj.insert("origin_service".into(), json!(ORIGIN));
+        obj.insert("origin_service_record_id".into(), json!(id));
+    }
+}
+
 /// The Rhythm Rolodex adapter. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct RhythmBackend {
@@ -232,18 +252,23 @@ impl RhythmBackend {
         }
     }
 
-    async fn search_page(
-        &self,
-        body: &Value,
-        key: Option<&str>,
-    ) -> Result<(Vec<Person>, Option<String>)> {
+    /// One page of a search, as the server sent its contacts.
+    async fn search_raw(&self, body: &Value, key: Option<&str>) -> Result<SearchReply> {
         let mut spec = RequestSpec::post(format!("{}/search", self.base()), body.clone())
             // A search changes nothing; repeating it is safe.
             .idempotent(true);
         if let Some(k) = key {
             spec = spec.query("exclusiveStartKey", k);
         }
-        let reply: SearchReply = self.http.send(spec).await?.json()?;
+        self.http.send(spec).await?.json()
+    }
+
+    async fn search_page(
+        &self,
+        body: &Value,
+        key: Option<&str>,
+    ) -> Result<(Vec<Person>, Option<String>)> {
+        let reply = self.search_raw(body, key).await?;
         let next = reply.next_key();
         let people = reply
             .items
@@ -389,8 +414,11 @@ impl RhythmBackend {
         Err(last.unwrap_or_else(|| unsupported("refused the notes write")))
     }
 
-    /// After a lost POST reply: a contact with the same email (or, without
-    /// one, the same names) that the search returns is taken as ours.
+    /// After a lost POST reply: the contact this create made, if the
+    /// search returns it. A create rolo tagged (see [`tag_origin`]) is
+    /// found by its tag alone, so a look-alike (someone's other John Smith,
+    /// or one another rolo just made) is never taken for it; an untagged
+    /// create falls back to the same email, or without one the same names.
     async fn find_created(&self, person: &Person) -> Result<Option<Person>> {
         let filter = match person.primary_email() {
             Some(e) => json!({"email_address": e}),
@@ -398,14 +426,24 @@ impl RhythmBackend {
         };
         let mut key = None;
         loop {
-            let (people, next) = self.search_page(&filter, key.as_deref()).await?;
-            let hit = people.into_iter().find(|p| {
-                p.given_name == person.given_name
-                    && p.family_name == person.family_name
-                    && p.primary_email() == person.primary_email()
-            });
-            if hit.is_some() {
-                return Ok(hit);
+            let reply = self.search_raw(&filter, key.as_deref()).await?;
+            let next = reply.next_key();
+            for item in &reply.items {
+                let hit = match origin_record_id(person) {
+                    Some(ours) => {
+                        item.get("origin_service").and_then(Value::as_str) == Some(ORIGIN)
+                            && item.get("origin_service_record_id").and_then(Value::as_str)
+                                == Some(ours)
+                    }
+                    None => person_from_wire(item).is_ok_and(|p| {
+                        p.given_name == person.given_name
+                            && p.family_name == person.family_name
+                            && p.primary_email() == person.primary_email()
+                    }),
+                };
+                if hit {
+                    return person_from_wire(item).map(Some);
+                }
             }
             match next {
                 Some(k) => key = Some(k),
@@ -497,7 +535,8 @@ impl Backend for RhythmBackend {
     }
 
     async fn create_person(&self, person: &Person) -> Result<Person> {
-        let body = create_body(person)?;
+        let mut body = create_body(person)?;
+        tag_origin(&mut body, person);
         let spec = RequestSpec::post(self.base(), body);
         match self.http.send(spec.clone()).await {
             Ok(reply) => person_from_wire(&reply.json()?),
