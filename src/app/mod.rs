@@ -7,6 +7,7 @@ pub mod input;
 pub mod keymap;
 pub mod outbox;
 pub mod people;
+mod present;
 pub mod review;
 pub mod state;
 pub mod update;

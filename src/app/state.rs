@@ -649,7 +649,8 @@ impl Awaiting {
     }
 }
 
-/// How fresh the cache of a remote profile is.
+/// How fresh the cache of a remote profile is (how it reads on the status
+/// line: [`SyncView::describe`], in `present.rs`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncView {
     /// This profile talks to a server (there is something to sync).
@@ -662,53 +663,6 @@ pub struct SyncView {
     /// Writes waiting in the outbox.
     pub queued: usize,
     pub now: Option<jiff::Timestamp>,
-}
-
-impl SyncView {
-    /// "synced 4 min ago", "offline", "syncing 1,230/10,000" (empty for local).
-    pub fn describe(&self) -> String {
-        if !self.remote {
-            return String::new();
-        }
-        let mut out = match (&self.progress, &self.offline, &self.last_sync) {
-            (Some((done, Some(total))), _, _) => {
-                format!("syncing {}/{}", thousands(*done as u64), thousands(*total))
-            }
-            (Some((done, None)), _, _) => format!("syncing {}", thousands(*done as u64)),
-            (None, Some(_), _) => "offline".to_string(),
-            (None, None, Some(at)) => format!("synced {}", ago(*at, self.now)),
-            (None, None, None) => "never synced".to_string(),
-        };
-        if self.queued > 0 {
-            out.push_str(&format!(" · {} change(s) queued", self.queued));
-        }
-        out
-    }
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn ago(at: jiff::Timestamp, now: Option<jiff::Timestamp>) -> String {
-    let Some(now) = now else {
-        return "earlier".into();
-    };
-    let secs = now.as_second() - at.as_second();
-    match secs {
-        s if s < 60 => "just now".into(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        s => format!("{} days ago", s / 86_400),
-    }
 }
 
 /// Where the data comes from, for the status line.
