@@ -200,20 +200,9 @@ impl State {
         self.searching || !self.people.query.text.is_empty()
     }
 
-    /// The keymap table that gets the next key.
+    /// The keymap table that gets the next key: the top layer's.
     pub fn key_mode(&self) -> KeyMode {
-        match self.overlays.last() {
-            Some(Overlay::Help { .. }) => KeyMode::Help,
-            Some(Overlay::Confirm(_)) => KeyMode::Confirm,
-            Some(Overlay::PersonForm(_)) => KeyMode::Form,
-            Some(Overlay::NoteEditor(_)) => KeyMode::Editor,
-            Some(Overlay::Review(_)) => KeyMode::Review,
-            Some(Overlay::Conflict(_)) => KeyMode::Conflict,
-            Some(Overlay::Outbox(_)) => KeyMode::Outbox,
-            None if self.searching => KeyMode::Search,
-            None if self.focus == Focus::Detail => KeyMode::Detail,
-            None => KeyMode::Normal,
-        }
+        self.top_layer().mode()
     }
 
     /// Ids of the people on screen, selected first: what a sync under a

@@ -4,7 +4,6 @@
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::action::Action;
-use crate::app::keymap::KeyMode;
 use crate::app::state::{State, StatusKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -55,59 +54,6 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The actions worth a hint in each mode, most useful first.
-fn hint_actions(mode: KeyMode) -> &'static [Action] {
-    match mode {
-        KeyMode::Normal => &[
-            Action::Search,
-            Action::OpenDetail,
-            Action::EditPerson,
-            Action::AddPerson,
-            Action::AddNote,
-            Action::CycleSort,
-            Action::Enrich,
-            Action::Help,
-            Action::Quit,
-        ],
-        KeyMode::Detail => &[
-            Action::Back,
-            Action::AddNote,
-            Action::EditNote,
-            Action::FlagNote,
-            Action::DeleteNote,
-            Action::Help,
-        ],
-        KeyMode::Search => &[Action::SearchAccept, Action::SearchCancel, Action::MoveDown],
-        KeyMode::Editor => &[Action::Save, Action::NextField, Action::Cancel],
-        KeyMode::Form => &[
-            Action::Save,
-            Action::NextField,
-            Action::PrevField,
-            Action::Cancel,
-        ],
-        KeyMode::Confirm => &[Action::Confirm, Action::Deny],
-        KeyMode::Conflict => &[
-            Action::KeepMine,
-            Action::TakeTheirs,
-            Action::Apply,
-            Action::Cancel,
-        ],
-        KeyMode::Review => &[
-            Action::Accept,
-            Action::Reject,
-            Action::Apply,
-            Action::Cancel,
-        ],
-        KeyMode::Outbox => &[
-            Action::RetryChange,
-            Action::EditChange,
-            Action::DropChange,
-            Action::Back,
-        ],
-        KeyMode::Help => &[Action::MoveDown, Action::Back],
-    }
-}
-
 /// Short words for hints, so they fit in 80 columns.
 fn hint_word(action: Action) -> &'static str {
     match action {
@@ -147,10 +93,11 @@ fn hint_word(action: Action) -> &'static str {
 }
 
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
-    let mode = state.key_mode();
+    let layer = state.top_layer();
+    let mode = layer.mode();
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for &action in hint_actions(mode) {
+    for &action in layer.hints() {
         // Offer only what this backend can do.
         if state.unavailable(action).is_some() {
             continue;

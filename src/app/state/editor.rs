@@ -3,7 +3,7 @@
 
 use super::{Draft, QueuedEdit};
 use crate::app::input::LineInput;
-use crate::model::{Note, Person};
+use crate::model::Note;
 use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,21 +36,32 @@ pub struct NoteEditor {
 }
 
 impl NoteEditor {
-    pub fn new(person: &Person, base: Option<Note>, has_title: bool) -> NoteEditor {
+    /// An editor for `base` (`None`: a new note) of the person `person_id`,
+    /// named `person_name` (known from the list's summary, so a new note's
+    /// editor opens before the full record loads). `has_title`: this
+    /// backend's notes have a title and category; `categories`: the ones
+    /// its server offers.
+    pub fn new(
+        person_id: &str,
+        person_name: &str,
+        base: Option<Note>,
+        has_title: bool,
+        categories: Vec<String>,
+    ) -> NoteEditor {
         let (title, category, text) = match &base {
             Some(n) => (n.title.clone(), n.category.clone(), n.text.clone()),
             None => Default::default(),
         };
         let mut editor = NoteEditor {
-            person_id: person.id.clone(),
-            person_name: person.full_name(),
+            person_id: person_id.to_string(),
+            person_name: person_name.to_string(),
             base,
             title: LineInput::new(title.clone()),
             category: LineInput::new(category.clone()),
             body: TextArea::default(),
             focus: EditorFocus::Body,
             has_title,
-            categories: Vec::new(),
+            categories,
             initial: (title, category, text.clone()),
             saving: false,
             error: None,
@@ -60,30 +71,13 @@ impl NoteEditor {
         editor
     }
 
-    /// A new note for a person known only by id and name (the list's
-    /// summary): the editor opens at once, before the full record loads.
-    pub fn for_person(person_id: &str, person_name: &str, has_title: bool) -> NoteEditor {
-        let person = Person {
-            id: person_id.to_string(),
-            ..Default::default()
-        };
-        let mut editor = NoteEditor::new(&person, None, has_title);
-        editor.person_name = person_name.to_string();
-        editor
-    }
-
-    pub fn from_draft(draft: &Draft, base: Option<Note>, has_title: bool) -> NoteEditor {
-        let person = Person {
-            id: draft.person_id.clone(),
-            family_name: draft.person_name.clone(),
-            ..Default::default()
-        };
-        let mut editor = NoteEditor::new(&person, base, has_title);
-        editor.person_name = draft.person_name.clone();
-        editor.title = LineInput::new(draft.title.clone());
-        editor.category = LineInput::new(draft.category.clone());
-        editor.set_text(&draft.text);
-        editor
+    /// The editor holding a draft's unsaved text (still dirty against the
+    /// note it started from).
+    pub fn with_draft(mut self, draft: &Draft) -> NoteEditor {
+        self.title = LineInput::new(draft.title.clone());
+        self.category = LineInput::new(draft.category.clone());
+        self.set_text(&draft.text);
+        self
     }
 
     fn set_text(&mut self, text: &str) {
