@@ -3,7 +3,6 @@
 
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::action::Action;
 use crate::app::state::{State, StatusKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -54,44 +53,6 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Short words for hints, so they fit in 80 columns.
-fn hint_word(action: Action) -> &'static str {
-    match action {
-        Action::Search => "search",
-        Action::OpenDetail => "open",
-        Action::EditPerson => "edit",
-        Action::AddPerson => "add",
-        Action::AddNote => "note",
-        Action::CycleSort => "sort",
-        Action::Enrich => "enrich",
-        Action::Help => "help",
-        Action::Quit => "quit",
-        Action::Back => "back",
-        Action::EditNote => "edit note",
-        Action::FlagNote => "flag",
-        Action::DeleteNote => "delete",
-        Action::SearchAccept => "keep filter",
-        Action::SearchCancel => "clear",
-        Action::MoveDown => "down",
-        Action::Save => "save",
-        Action::NextField => "next field",
-        Action::PrevField => "prev field",
-        Action::Cancel => "cancel",
-        Action::Confirm => "yes",
-        Action::Deny => "no",
-        Action::Accept => "accept",
-        Action::Reject => "reject",
-        Action::Apply => "apply",
-        Action::KeepMine => "mine",
-        Action::TakeTheirs => "theirs",
-        Action::Sync => "sync",
-        Action::RetryChange => "retry",
-        Action::EditChange => "fix",
-        Action::DropChange => "drop",
-        other => other.name(),
-    }
-}
-
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let layer = state.top_layer();
     let mode = layer.mode();
@@ -105,7 +66,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         let Some(key) = state.keymap.key_for(mode, action) else {
             continue;
         };
-        let word = hint_word(action);
+        let word = action.hint();
         let len = key.chars().count() + word.len() + 3;
         if used + len > area.width as usize {
             break;
