@@ -4,6 +4,8 @@ use super::centered;
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::ConflictReview;
+use crate::model::CustomFieldDef;
+use crate::model::label::field_label;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,8 +20,15 @@ fn show_value(v: &serde_json::Value) -> String {
     }
 }
 
-/// The conflict, centred over the panes in `main`.
-pub fn draw(frame: &mut Frame, main: Rect, c: &ConflictReview, theme: Theme) {
+/// The conflict, centred over the panes in `main`. Fields are named as
+/// users read them ("Job title", a custom field's label), never by key.
+pub fn draw(
+    frame: &mut Frame,
+    main: Rect,
+    c: &ConflictReview,
+    defs: &[CustomFieldDef],
+    theme: Theme,
+) {
     let h = (c.fields.len() as u16 * 3 + 5).min(main.height);
     let area = centered(main, 90, h);
     let block = Block::default()
@@ -34,7 +43,10 @@ pub fn draw(frame: &mut Frame, main: Rect, c: &ConflictReview, theme: Theme) {
     for (i, f) in c.fields.iter().enumerate() {
         let mine = c.keep_mine.get(i).copied().unwrap_or(true);
         let head = Line::from(vec![
-            Span::styled(format!("{} ", clean(f.label())), theme.heading()),
+            Span::styled(
+                format!("{} ", clean(&field_label(&f.field, defs))),
+                theme.heading(),
+            ),
             Span::styled(if mine { "[mine]" } else { "[theirs]" }, theme.key()),
         ]);
         lines.push(if i == c.selected {

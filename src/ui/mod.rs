@@ -79,7 +79,7 @@ fn draw_overlay(frame: &mut Frame, main: Rect, state: &State, overlay: &Overlay,
         Overlay::Confirm(c) => confirm::draw(frame, main, c, theme),
         Overlay::PersonForm(form) => person_form::draw(frame, main, form, theme),
         Overlay::NoteEditor(ed) => note_editor::draw(frame, main, ed, theme),
-        Overlay::Conflict(c) => conflict::draw(frame, main, c, theme),
+        Overlay::Conflict(c) => conflict::draw(frame, main, c, &state.field_defs, theme),
         Overlay::Review(r) => review::draw(frame, main, r, theme),
         Overlay::Outbox(v) => outbox::draw(frame, main, v, theme),
     }
