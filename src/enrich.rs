@@ -127,7 +127,7 @@ pub fn offline_proposals(person: &Person) -> Vec<FieldProposal> {
             .find_map(company_from_domain)
     {
         out.push(FieldProposal {
-            field: "company".into(),
+            field: PersonField::Company.key().into(),
             current: String::new(),
             proposed: company,
         });
@@ -156,7 +156,7 @@ pub fn offline_proposals(person: &Person) -> Vec<FieldProposal> {
         && url != person.linkedin
     {
         out.push(FieldProposal {
-            field: "linkedin".into(),
+            field: PersonField::Linkedin.key().into(),
             current: person.linkedin.clone(),
             proposed: url,
         });

@@ -1,10 +1,11 @@
 //! Every user-facing command, named once. The snake_case name is what the
-//! keymap files use; the description is the help text.
+//! keymap files use; the description is the help text; the hint is the
+//! footer's word for it.
 
 use serde::{Deserialize, Serialize};
 
 macro_rules! actions {
-    ($( $variant:ident => $name:literal, $desc:literal; )*) => {
+    ($( $variant:ident => $name:literal, $desc:literal, $hint:literal; )*) => {
         /// A command a key can be bound to.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -26,6 +27,11 @@ macro_rules! actions {
                 match self { $(Action::$variant => $desc,)* }
             }
 
+            /// A word or two for the footer, so hints fit in 80 columns.
+            pub fn hint(self) -> &'static str {
+                match self { $(Action::$variant => $hint,)* }
+            }
+
             pub fn from_name(name: &str) -> Option<Action> {
                 Action::ALL.iter().copied().find(|a| a.name() == name)
             }
@@ -34,49 +40,49 @@ macro_rules! actions {
 }
 
 actions! {
-    MoveDown => "move_down", "Move down";
-    MoveUp => "move_up", "Move up";
-    PageDown => "page_down", "Move down a page";
-    PageUp => "page_up", "Move up a page";
-    GoTop => "go_top", "Go to the first entry";
-    GoBottom => "go_bottom", "Go to the last entry";
-    Search => "search", "Search people (fuzzy; tag:, company:, email:, phone:, name:)";
-    SearchAccept => "search_accept", "Keep the filter and return to the list";
-    SearchCancel => "search_cancel", "Clear the filter and return to the list";
-    ClearFilter => "clear_filter", "Clear the search filter";
-    CycleSort => "cycle_sort", "Sort by family name, given name, company or recently updated";
-    OpenDetail => "open_detail", "Open the selected person";
-    FocusNotes => "focus_notes", "Move between the people list and the notes";
-    Back => "back", "Go back";
-    AddPerson => "add_person", "Add a person";
-    EditPerson => "edit_person", "Edit the selected person";
-    ArchivePerson => "archive_person", "Archive or unarchive the selected person";
-    DeletePerson => "delete_person", "Delete the selected person";
-    AddNote => "add_note", "Add a note to the selected person";
-    EditNote => "edit_note", "Edit the selected note";
-    DeleteNote => "delete_note", "Delete the selected note";
-    FlagNote => "flag_note", "Flag or unflag the selected note";
-    Enrich => "enrich", "Propose fields derived from what rolo knows (enrich)";
-    CopyEmail => "copy_email", "Copy the primary email to the clipboard";
-    CopyPhone => "copy_phone", "Copy the primary phone to the clipboard";
-    Help => "help", "Show this help";
-    Quit => "quit", "Quit rolo";
-    NextField => "next_field", "Next field";
-    PrevField => "prev_field", "Previous field";
-    Save => "save", "Save";
-    Cancel => "cancel", "Cancel (asks before discarding changes)";
-    Confirm => "confirm", "Yes";
-    Deny => "deny", "No";
-    Accept => "accept", "Accept this proposal";
-    Reject => "reject", "Reject this proposal";
-    Apply => "apply", "Apply the accepted proposals";
-    Sync => "sync", "Send queued changes and refresh from the server";
-    KeepMine => "keep_mine", "Keep my value for this field";
-    TakeTheirs => "take_theirs", "Take the server's value for this field";
-    Outbox => "outbox", "Show the queued changes and what the server refused";
-    RetryChange => "retry_change", "Send the selected change again";
-    EditChange => "edit_change", "Fix the selected change and send it again";
-    DropChange => "drop_change", "Drop the selected change (the server's version comes back)";
+    MoveDown => "move_down", "Move down", "down";
+    MoveUp => "move_up", "Move up", "up";
+    PageDown => "page_down", "Move down a page", "page down";
+    PageUp => "page_up", "Move up a page", "page up";
+    GoTop => "go_top", "Go to the first entry", "top";
+    GoBottom => "go_bottom", "Go to the last entry", "bottom";
+    Search => "search", "Search people (fuzzy; tag:, company:, email:, phone:, name:)", "search";
+    SearchAccept => "search_accept", "Keep the filter and return to the list", "keep filter";
+    SearchCancel => "search_cancel", "Clear the filter and return to the list", "clear";
+    ClearFilter => "clear_filter", "Clear the search filter", "clear filter";
+    CycleSort => "cycle_sort", "Sort by family name, given name, company or recently updated", "sort";
+    OpenDetail => "open_detail", "Open the selected person", "open";
+    FocusNotes => "focus_notes", "Move between the people list and the notes", "notes";
+    Back => "back", "Go back", "back";
+    AddPerson => "add_person", "Add a person", "add";
+    EditPerson => "edit_person", "Edit the selected person", "edit";
+    ArchivePerson => "archive_person", "Archive or unarchive the selected person", "archive";
+    DeletePerson => "delete_person", "Delete the selected person", "delete";
+    AddNote => "add_note", "Add a note to the selected person", "note";
+    EditNote => "edit_note", "Edit the selected note", "edit note";
+    DeleteNote => "delete_note", "Delete the selected note", "delete";
+    FlagNote => "flag_note", "Flag or unflag the selected note", "flag";
+    Enrich => "enrich", "Propose fields derived from what rolo knows (enrich)", "enrich";
+    CopyEmail => "copy_email", "Copy the primary email to the clipboard", "copy email";
+    CopyPhone => "copy_phone", "Copy the primary phone to the clipboard", "copy phone";
+    Help => "help", "Show this help", "help";
+    Quit => "quit", "Quit rolo", "quit";
+    NextField => "next_field", "Next field", "next field";
+    PrevField => "prev_field", "Previous field", "prev field";
+    Save => "save", "Save", "save";
+    Cancel => "cancel", "Cancel (asks before discarding changes)", "cancel";
+    Confirm => "confirm", "Yes", "yes";
+    Deny => "deny", "No", "no";
+    Accept => "accept", "Accept this proposal", "accept";
+    Reject => "reject", "Reject this proposal", "reject";
+    Apply => "apply", "Apply the accepted proposals", "apply";
+    Sync => "sync", "Send queued changes and refresh from the server", "sync";
+    KeepMine => "keep_mine", "Keep my value for this field", "mine";
+    TakeTheirs => "take_theirs", "Take the server's value for this field", "theirs";
+    Outbox => "outbox", "Show the queued changes and what the server refused", "queued";
+    RetryChange => "retry_change", "Send the selected change again", "retry";
+    EditChange => "edit_change", "Fix the selected change and send it again", "fix";
+    DropChange => "drop_change", "Drop the selected change (the server's version comes back)", "drop";
 }
 
 #[cfg(test)]
@@ -90,6 +96,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", a.name()));
             assert_eq!(Action::from_name(a.name()), Some(*a));
             assert!(!a.description().is_empty());
+            assert!(!a.hint().is_empty() && a.hint().len() <= 12, "{a:?}");
         }
     }
 }

@@ -9,53 +9,42 @@ use std::fmt;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
-/// A keymap table; each matches one input context of the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyMode {
-    Normal,
-    Detail,
-    Search,
-    Editor,
-    Form,
-    Confirm,
-    Review,
-    Conflict,
-    Outbox,
-    Help,
+macro_rules! key_modes {
+    ($( $variant:ident => $name:literal, )*) => {
+        /// A keymap table; each matches one input context of the app.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum KeyMode {
+            $( $variant, )*
+        }
+
+        impl KeyMode {
+            pub const ALL: &'static [KeyMode] = &[$( KeyMode::$variant, )*];
+
+            /// The table's name in `assets/keymap.toml` and `[keys.<mode>]`.
+            pub fn name(self) -> &'static str {
+                match self { $( KeyMode::$variant => $name, )* }
+            }
+
+            pub fn from_name(name: &str) -> Option<KeyMode> {
+                KeyMode::ALL.iter().copied().find(|m| m.name() == name)
+            }
+        }
+    };
 }
 
-impl KeyMode {
-    pub const ALL: &'static [KeyMode] = &[
-        KeyMode::Normal,
-        KeyMode::Detail,
-        KeyMode::Search,
-        KeyMode::Editor,
-        KeyMode::Form,
-        KeyMode::Confirm,
-        KeyMode::Review,
-        KeyMode::Conflict,
-        KeyMode::Outbox,
-        KeyMode::Help,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyMode::Normal => "normal",
-            KeyMode::Detail => "detail",
-            KeyMode::Search => "search",
-            KeyMode::Editor => "editor",
-            KeyMode::Form => "form",
-            KeyMode::Confirm => "confirm",
-            KeyMode::Review => "review",
-            KeyMode::Conflict => "conflict",
-            KeyMode::Outbox => "outbox",
-            KeyMode::Help => "help",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<KeyMode> {
-        KeyMode::ALL.iter().copied().find(|m| m.name() == name)
-    }
+// One line per table: a new layer's keys cost one entry here (and its
+// table in `assets/keymap.toml`).
+key_modes! {
+    Normal => "normal",
+    Detail => "detail",
+    Search => "search",
+    Editor => "editor",
+    Form => "form",
+    Confirm => "confirm",
+    Review => "review",
+    Conflict => "conflict",
+    Outbox => "outbox",
+    Help => "help",
 }
 
 /// One key press, normalised so that `G` and `shift-g` are the same key.

@@ -4,7 +4,7 @@
 use super::text::{clean, fit, pad};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
-use crate::model::{CustomFieldDef, Person};
+use crate::model::{CustomFieldDef, Person, PersonField};
 use crate::sanitize::for_display_multiline;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,6 +21,11 @@ fn field(lines: &mut Vec<Line<'static>>, theme: Theme, label: &str, value: &str)
         // A few lines at most: a huge field must not push everything away.
         Span::raw(fit(&clean(value), 240)),
     ]));
+}
+
+/// A field of the catalogue, by its label and its text.
+fn catalogue_field(lines: &mut Vec<Line<'static>>, theme: Theme, f: PersonField, p: &Person) {
+    field(lines, theme, f.label(), &f.get(p));
 }
 
 fn section(lines: &mut Vec<Line<'static>>, theme: Theme, title: &str, body: Vec<Line<'static>>) {
@@ -66,17 +71,21 @@ fn person_lines(p: &Person, defs: &[CustomFieldDef], theme: Theme) -> Vec<Line<'
         };
         field(&mut body, theme, if i == 0 { "Phone" } else { "" }, &v);
     }
-    field(&mut body, theme, "LinkedIn", &p.linkedin);
+    catalogue_field(&mut body, theme, PersonField::Linkedin, p);
     section(&mut out, theme, "Contact", body);
 
     let mut body = Vec::new();
-    field(&mut body, theme, "Company", &p.company);
-    field(&mut body, theme, "Job title", &p.job_title);
-    field(&mut body, theme, "Owner", &p.owner);
+    for f in [
+        PersonField::Company,
+        PersonField::JobTitle,
+        PersonField::Owner,
+    ] {
+        catalogue_field(&mut body, theme, f, p);
+    }
     section(&mut out, theme, "Organization", body);
 
     let mut body = Vec::new();
-    field(&mut body, theme, "Address", &p.address.one_line());
+    catalogue_field(&mut body, theme, PersonField::AddressLine, p);
     section(&mut out, theme, "Address", body);
 
     if !p.tags.is_empty() {

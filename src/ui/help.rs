@@ -1,6 +1,7 @@
 //! The help overlay, generated from the live keymap: every binding of the
 //! mode underneath, with its action's description.
 
+use super::centered;
 use super::theme::Theme;
 use crate::app::keymap::KeyMode;
 use crate::app::state::State;
@@ -9,14 +10,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+/// The help of `mode`, scrolled by `scroll` rows, centred over the panes
+/// in `main`.
 pub fn draw(
     frame: &mut Frame,
-    area: Rect,
+    main: Rect,
     state: &State,
     mode: KeyMode,
     scroll: u16,
     theme: Theme,
 ) {
+    let area = centered(main, 84, main.height.saturating_sub(2).max(10));
     let mut lines = Vec::new();
     let keymap = &state.keymap;
     let bindings = keymap.bindings(mode);

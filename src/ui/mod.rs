@@ -1,13 +1,15 @@
 //! Rendering: `draw(frame, &State)`. Reads state, never changes it, never
 //! does I/O. One file per pane or popup.
 
+pub mod confirm;
+pub mod conflict;
 pub mod detail;
 pub mod help;
 pub mod list;
 pub mod note_editor;
 pub mod outbox;
 pub mod person_form;
-pub mod popups;
+pub mod review;
 pub mod search_bar;
 pub mod status;
 pub mod text;
@@ -66,32 +68,19 @@ pub fn draw(frame: &mut Frame, state: &State) {
     status::draw_footer(frame, footer, state, theme);
 
     for overlay in &state.overlays {
-        match overlay {
-            Overlay::Help { scroll, mode } => {
-                let area = centered(main, 84, main.height.saturating_sub(2).max(10));
-                help::draw(frame, area, state, *mode, *scroll, theme);
-            }
-            Overlay::Confirm(c) => popups::draw_confirm(frame, centered(main, 60, 6), c, theme),
-            Overlay::PersonForm(form) => {
-                let area = centered(main, 90, main.height);
-                person_form::draw(frame, area, form, theme);
-            }
-            Overlay::NoteEditor(ed) => {
-                let area = centered(main, 90, main.height);
-                note_editor::draw(frame, area, ed, theme);
-            }
-            Overlay::Conflict(c) => {
-                let h = (c.fields.len() as u16 * 3 + 5).min(main.height);
-                popups::draw_conflict(frame, centered(main, 90, h), c, theme);
-            }
-            Overlay::Review(r) => {
-                let h = popups::review_height(r).min(main.height);
-                popups::draw_review(frame, centered(main, 80, h), r, theme);
-            }
-            Overlay::Outbox(v) => {
-                let h = (v.entries.len().max(1) as u16 * 2 + 3).min(main.height);
-                outbox::draw(frame, centered(main, 96, h), v, theme);
-            }
-        }
+        draw_overlay(frame, main, state, overlay, theme);
+    }
+}
+
+/// Each overlay draws itself over the panes in `main`, bottom to top.
+fn draw_overlay(frame: &mut Frame, main: Rect, state: &State, overlay: &Overlay, theme: Theme) {
+    match overlay {
+        Overlay::Help { scroll, mode } => help::draw(frame, main, state, *mode, *scroll, theme),
+        Overlay::Confirm(c) => confirm::draw(frame, main, c, theme),
+        Overlay::PersonForm(form) => person_form::draw(frame, main, form, theme),
+        Overlay::NoteEditor(ed) => note_editor::draw(frame, main, ed, theme),
+        Overlay::Conflict(c) => conflict::draw(frame, main, c, &state.field_defs, theme),
+        Overlay::Review(r) => review::draw(frame, main, r, theme),
+        Overlay::Outbox(v) => outbox::draw(frame, main, v, theme),
     }
 }

@@ -1,6 +1,7 @@
 //! The note editor: title and category lines over a multi-line
 //! ratatui-textarea body.
 
+use super::centered;
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::{EditorFocus, NoteEditor};
@@ -10,7 +11,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, ed: &NoteEditor, theme: Theme) {
+/// The editor, over the panes in `main`.
+pub fn draw(frame: &mut Frame, main: Rect, ed: &NoteEditor, theme: Theme) {
+    let area = centered(main, 90, main.height);
     let verb = if ed.base.is_some() {
         "Edit note"
     } else {

@@ -2,6 +2,7 @@
 //! number, state, person and what it changes; then when it was queued and
 //! the server's words. Refusals and what waits behind them stand out.
 
+use super::centered;
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::OutboxView;
@@ -78,7 +79,11 @@ fn entry_lines(e: &OutboxEntry, width: usize, selected: bool, theme: Theme) -> V
     vec![first, Line::styled(fit(&detail, width), style)]
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &OutboxView, theme: Theme) {
+/// The view, centred over the panes in `main`: as tall as its entries
+/// need, at most as tall as the panes.
+pub fn draw(frame: &mut Frame, main: Rect, view: &OutboxView, theme: Theme) {
+    let h = (view.entries.len().max(1) as u16 * LINES_PER_ENTRY as u16 + 3).min(main.height);
+    let area = centered(main, 96, h);
     let waiting = view.entries.iter().filter(|e| e.state.needs_user()).count();
     let title = if waiting > 0 {
         format!(

@@ -2,6 +2,7 @@
 //! marked `*`, problems in red under the field they concern (local checks
 //! and the server's own words alike).
 
+use super::centered;
 use super::text::{clean, fit};
 use super::theme::Theme;
 use crate::app::state::{FormKind, FormSlot, PersonForm};
@@ -13,7 +14,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const LABEL_W: usize = 15;
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &PersonForm, theme: Theme) {
+/// The form, over the panes in `main`.
+pub fn draw(frame: &mut Frame, main: Rect, form: &PersonForm, theme: Theme) {
+    let area = centered(main, 90, main.height);
     let title = match form.kind {
         FormKind::Create => " New person · Ctrl-S saves · Esc cancels ".to_string(),
         FormKind::Edit => format!(

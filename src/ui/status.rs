@@ -3,8 +3,6 @@
 
 use super::text::{clean, fit};
 use super::theme::Theme;
-use crate::app::action::Action;
-use crate::app::keymap::KeyMode;
 use crate::app::state::{State, StatusKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -55,102 +53,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The actions worth a hint in each mode, most useful first.
-fn hint_actions(mode: KeyMode) -> &'static [Action] {
-    match mode {
-        KeyMode::Normal => &[
-            Action::Search,
-            Action::OpenDetail,
-            Action::EditPerson,
-            Action::AddPerson,
-            Action::AddNote,
-            Action::CycleSort,
-            Action::Enrich,
-            Action::Help,
-            Action::Quit,
-        ],
-        KeyMode::Detail => &[
-            Action::Back,
-            Action::AddNote,
-            Action::EditNote,
-            Action::FlagNote,
-            Action::DeleteNote,
-            Action::Help,
-        ],
-        KeyMode::Search => &[Action::SearchAccept, Action::SearchCancel, Action::MoveDown],
-        KeyMode::Editor => &[Action::Save, Action::NextField, Action::Cancel],
-        KeyMode::Form => &[
-            Action::Save,
-            Action::NextField,
-            Action::PrevField,
-            Action::Cancel,
-        ],
-        KeyMode::Confirm => &[Action::Confirm, Action::Deny],
-        KeyMode::Conflict => &[
-            Action::KeepMine,
-            Action::TakeTheirs,
-            Action::Apply,
-            Action::Cancel,
-        ],
-        KeyMode::Review => &[
-            Action::Accept,
-            Action::Reject,
-            Action::Apply,
-            Action::Cancel,
-        ],
-        KeyMode::Outbox => &[
-            Action::RetryChange,
-            Action::EditChange,
-            Action::DropChange,
-            Action::Back,
-        ],
-        KeyMode::Help => &[Action::MoveDown, Action::Back],
-    }
-}
-
-/// Short words for hints, so they fit in 80 columns.
-fn hint_word(action: Action) -> &'static str {
-    match action {
-        Action::Search => "search",
-        Action::OpenDetail => "open",
-        Action::EditPerson => "edit",
-        Action::AddPerson => "add",
-        Action::AddNote => "note",
-        Action::CycleSort => "sort",
-        Action::Enrich => "enrich",
-        Action::Help => "help",
-        Action::Quit => "quit",
-        Action::Back => "back",
-        Action::EditNote => "edit note",
-        Action::FlagNote => "flag",
-        Action::DeleteNote => "delete",
-        Action::SearchAccept => "keep filter",
-        Action::SearchCancel => "clear",
-        Action::MoveDown => "down",
-        Action::Save => "save",
-        Action::NextField => "next field",
-        Action::PrevField => "prev field",
-        Action::Cancel => "cancel",
-        Action::Confirm => "yes",
-        Action::Deny => "no",
-        Action::Accept => "accept",
-        Action::Reject => "reject",
-        Action::Apply => "apply",
-        Action::KeepMine => "mine",
-        Action::TakeTheirs => "theirs",
-        Action::Sync => "sync",
-        Action::RetryChange => "retry",
-        Action::EditChange => "fix",
-        Action::DropChange => "drop",
-        other => other.name(),
-    }
-}
-
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
-    let mode = state.key_mode();
+    let layer = state.top_layer();
+    let mode = layer.mode();
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for &action in hint_actions(mode) {
+    for &action in layer.hints() {
         // Offer only what this backend can do.
         if state.unavailable(action).is_some() {
             continue;
@@ -158,7 +66,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         let Some(key) = state.keymap.key_for(mode, action) else {
             continue;
         };
-        let word = hint_word(action);
+        let word = action.hint();
         let len = key.chars().count() + word.len() + 3;
         if used + len > area.width as usize {
             break;

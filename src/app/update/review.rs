@@ -7,13 +7,38 @@
 //!   person, so each change is shown kept; one the user rejects is written
 //!   back to its old value on Enter.
 
-use super::action::Action;
-use super::effect::Effect;
-use super::state::{Overlay, Review, ReviewItem, State};
-use crate::backend::FieldProposal;
+use super::form::unstored_refusal;
+use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::keymap::KeyMode;
+use crate::app::layer::Layer;
+use crate::app::state::{Overlay, Review, ReviewItem, State};
+use crate::backend::{BackendError, EnrichOutcome, FieldProposal};
 use crate::enrich::{apply_proposal, changes, copy_field};
 use crate::model::label::{field_label, means_job_title};
 use crate::model::{Person, PersonField};
+use crate::store::PersonSummary;
+
+pub struct ReviewLayer;
+
+impl Layer for ReviewLayer {
+    fn mode(&self) -> KeyMode {
+        KeyMode::Review
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::Accept,
+            Action::Reject,
+            Action::Apply,
+            Action::Cancel,
+        ]
+    }
+
+    fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        update_review(state, action)
+    }
+}
 
 /// A second line for a field whose label alone would mislead: a custom
 /// field that holds the job title on a backend without one.
@@ -67,7 +92,7 @@ fn labels(items: &[ReviewItem]) -> String {
 }
 
 /// Proposals to accept or reject; nothing is applied yet.
-pub fn open_proposals(state: &mut State, person: Person, props: Vec<FieldProposal>) {
+fn open_proposals(state: &mut State, person: Person, props: Vec<FieldProposal>) {
     let items: Vec<ReviewItem> = props
         .into_iter()
         .map(|p| item(state, p, None, false))
@@ -90,7 +115,7 @@ pub fn open_proposals(state: &mut State, person: Person, props: Vec<FieldProposa
 /// record before and after); a difference only between the shown copy and
 /// the server's is not the job's doing and is left out. Says so and opens
 /// nothing when the job changed nothing.
-pub fn open_changes(state: &mut State, before: Person, after: Person, changed: &[String]) {
+fn open_changes(state: &mut State, before: Person, after: Person, changed: &[String]) {
     let found: Vec<FieldProposal> = changes(&before, &after, state.caps.fields, &state.field_defs)
         .into_iter()
         .filter(|c| changed.contains(&c.field))
@@ -115,7 +140,54 @@ pub fn open_changes(state: &mut State, before: Person, after: Person, changed: &
     ));
 }
 
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+/// Enrichment came back: proposals open the review; a server job's changes
+/// open it kept, to undo some; nothing to propose is said.
+pub(super) fn enrich_ready(
+    state: &mut State,
+    person_id: &str,
+    result: Result<EnrichOutcome, BackendError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(EnrichOutcome::Proposals(props)) if props.is_empty() => {
+            state.info("nothing to enrich: every derivable field is already filled");
+        }
+        Ok(EnrichOutcome::Proposals(props)) => {
+            let Some(person) = state.detail.person.clone().filter(|p| p.id == person_id) else {
+                return Vec::new();
+            };
+            open_proposals(state, person, props);
+        }
+        Ok(EnrichOutcome::Changed { person, changed }) => {
+            // The job already changed the server's record: show what it
+            // changed, field by field, against the record shown before.
+            let before = state.detail.person.clone().filter(|p| p.id == person.id);
+            state.people.upsert(PersonSummary::from_person(&person));
+            if state
+                .detail
+                .person
+                .as_ref()
+                .is_some_and(|p| p.id == person.id)
+            {
+                state.detail.person = Some(person.clone());
+            }
+            match before {
+                Some(before) => open_changes(state, before, person, &changed),
+                None if changed.is_empty() => state.info("enrichment finished: nothing changed"),
+                None => {
+                    let names: Vec<String> = changed
+                        .iter()
+                        .map(|f| field_label(f, &state.field_defs))
+                        .collect();
+                    state.info(format!("enriched: {}", names.join(", ")));
+                }
+            }
+        }
+        Err(e) => state.error(format!("enrich failed: {e}")),
+    }
+    Vec::new()
+}
+
+fn update_review(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(Overlay::Review(review)) = state.overlays.last_mut() else {
         return Vec::new();
     };
@@ -171,8 +243,7 @@ fn save_accepted(state: &mut State, person: Person, items: &[ReviewItem]) -> Vec
     for i in &accepted {
         apply_proposal(&mut edited, &i.proposal);
     }
-    if let Some(reason) =
-        super::update::unstored_refusal(&state.caps, &state.workspace.backend, &person, &edited)
+    if let Some(reason) = unstored_refusal(&state.caps, &state.workspace.backend, &person, &edited)
     {
         state.error(format!("not saved: {reason}"));
         return Vec::new();

@@ -2,17 +2,38 @@
 //! change, and what the app does with a flush's news (refusals, duplicates,
 //! records the server has named). Pure, like the rest of `update`.
 
-use super::action::Action;
-use super::effect::Effect;
-use super::keymap::KeyMode;
-use super::state::{
-    Confirm, FormKind, NoteEditor, OutboxView, Overlay, Pending, PersonForm, QueuedEdit, State,
-};
+use super::{editor, form, help, load_detail};
+use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::keymap::KeyMode;
+use crate::app::layer::Layer;
+use crate::app::state::{Confirm, FormKind, OutboxView, Overlay, Pending, QueuedEdit, State};
 use crate::backend::BackendError;
 use crate::client::Settled;
 use crate::client::flush::FlushReport;
-use crate::model::Person;
-use crate::outbox::{EntryState, Op, OutboxEntry};
+use crate::model::{Note, Person};
+use crate::outbox::{EntryState, LOCAL_ID_PREFIX, Op, OutboxEntry};
+
+pub struct OutboxLayer;
+
+impl Layer for OutboxLayer {
+    fn mode(&self) -> KeyMode {
+        KeyMode::Outbox
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::RetryChange,
+            Action::EditChange,
+            Action::DropChange,
+            Action::Back,
+        ]
+    }
+
+    fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        update_outbox(state, action)
+    }
+}
 
 /// The key that opens the view, for messages ("O shows the queued changes").
 pub fn outbox_key(state: &State) -> String {
@@ -41,7 +62,7 @@ pub(super) fn is_open(state: &State) -> bool {
         .any(|o| matches!(o, Overlay::Outbox(_)))
 }
 
-pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
+fn update_outbox(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(Overlay::Outbox(v)) = state.overlays.last_mut() else {
         return Vec::new();
     };
@@ -53,12 +74,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back | Action::Cancel | Action::Outbox => {
             state.overlays.pop();
         }
-        Action::Help => {
-            state.overlays.push(Overlay::Help {
-                scroll: 0,
-                mode: KeyMode::Outbox,
-            });
-        }
+        Action::Help => help::open(state),
         Action::RetryChange => return retry(state, entry),
         Action::EditChange => return edit(state, entry),
         Action::DropChange => match entry {
@@ -118,39 +134,32 @@ fn edit(state: &mut State, entry: Option<OutboxEntry>) -> Vec<Effect> {
     let seq = e.seq;
     match e.op {
         Op::UpdatePerson { base, edited } => {
-            let mut form = PersonForm::new(FormKind::Edit, edited, &state.caps, &state.field_defs);
-            form.queued = Some(QueuedEdit {
+            let mut fix = form::for_person(state, FormKind::Edit, edited);
+            fix.queued = Some(QueuedEdit {
                 seq,
                 creates: false,
                 base: Some(base),
             });
-            state.overlays.push(Overlay::PersonForm(Box::new(form)));
+            form::open(state, fix);
         }
         Op::CreatePerson { person } => {
-            let mut form =
-                PersonForm::new(FormKind::Create, person, &state.caps, &state.field_defs);
-            form.queued = Some(QueuedEdit {
+            let mut fix = form::for_person(state, FormKind::Create, person);
+            fix.queued = Some(QueuedEdit {
                 seq,
                 creates: true,
                 base: None,
             });
-            state.overlays.push(Overlay::PersonForm(Box::new(form)));
+            form::open(state, fix);
         }
         Op::CreateNote { person_id, note } | Op::UpdateNote { person_id, note } => {
-            let creates = note.id.starts_with(crate::outbox::LOCAL_ID_PREFIX);
-            let person = Person {
-                id: person_id,
-                family_name: e.person_name.clone(),
-                ..Default::default()
-            };
-            let mut editor = NoteEditor::new(&person, Some(note), state.caps.note_titles);
-            editor.person_name = e.person_name;
-            editor.queued = Some(QueuedEdit {
+            let creates = note.id.starts_with(LOCAL_ID_PREFIX);
+            let mut fix = editor::for_note(state, &person_id, &e.person_name, Some(note));
+            fix.queued = Some(QueuedEdit {
                 seq,
                 creates,
                 base: None,
             });
-            state.overlays.push(Overlay::NoteEditor(Box::new(editor)));
+            editor::open(state, fix);
         }
         other => state.info(format!(
             "nothing to fix in \u{201c}{}\u{201d}: retry or drop it",
@@ -171,7 +180,7 @@ pub(super) fn person_op(queued: &QueuedEdit, edited: Person) -> Op {
     }
 }
 
-pub(super) fn note_op(queued: &QueuedEdit, person_id: String, note: crate::model::Note) -> Op {
+pub(super) fn note_op(queued: &QueuedEdit, person_id: String, note: Note) -> Op {
     if queued.creates {
         Op::CreateNote { person_id, note }
     } else {
@@ -214,10 +223,7 @@ pub(super) fn dropped(
             state.info(msg);
             let mut effects = vec![Effect::LoadPeople, Effect::LoadOutbox];
             if let Some(id) = state.detail.person.as_ref().map(|p| p.id.clone()) {
-                let request = state.request_id();
-                state.detail.request = request;
-                state.detail.loading = Some(id.clone());
-                effects.push(Effect::LoadDetail { request, id });
+                effects.extend(load_detail(state, id));
             }
             effects
         }

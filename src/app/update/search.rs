@@ -1,0 +1,87 @@
+//! The search bar: typing filters the list as it goes (and, for a remote
+//! profile, asks the server once typing pauses); Enter keeps the filter,
+//! Esc clears it.
+
+use super::{list, select_changed};
+use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::input::LineInput;
+use crate::app::keymap::KeyMode;
+use crate::app::layer::Layer;
+use crate::app::state::State;
+use crossterm::event::KeyEvent;
+
+pub struct SearchLayer;
+
+impl Layer for SearchLayer {
+    fn mode(&self) -> KeyMode {
+        KeyMode::Search
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::SearchAccept, Action::SearchCancel, Action::MoveDown]
+    }
+
+    fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        match action {
+            Action::SearchAccept => {
+                state.searching = false;
+                let n = state.people.visible.len();
+                state.info(format!("{n} matching — Esc clears the filter"));
+                Vec::new()
+            }
+            Action::SearchCancel => {
+                state.searching = false;
+                clear_filter(state)
+            }
+            Action::MoveDown | Action::MoveUp => list::update_list(state, action),
+            _ => Vec::new(),
+        }
+    }
+
+    fn type_key(&self, state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+        if !state.search_input.handle_key(key) {
+            return Vec::new();
+        }
+        let text = state.search_input.value().to_string();
+        state.people.set_query(&text);
+        state.people.scroll_to_selection(state.list_rows());
+        let mut effects = select_changed(state);
+        effects.extend(server_search(state));
+        effects
+    }
+
+    fn paste(&self, state: &mut State, text: &str) -> Vec<Effect> {
+        state.search_input.insert_str(text);
+        let q = state.search_input.value().to_string();
+        state.people.set_query(&q);
+        Vec::new()
+    }
+}
+
+/// Open the search bar on the current filter.
+pub(super) fn start(state: &mut State) {
+    state.searching = true;
+    state.search_input = LineInput::new(state.people.query.text.clone());
+    state.info("type to filter — tag:vip company:acme email:@acme.com — Enter keeps, Esc clears");
+}
+
+pub(super) fn clear_filter(state: &mut State) -> Vec<Effect> {
+    state.search_input.clear();
+    state.people.set_query("");
+    state.people.scroll_to_selection(state.list_rows());
+    select_changed(state)
+}
+
+/// For remote profiles, also ask the server about what the user typed.
+fn server_search(state: &mut State) -> Vec<Effect> {
+    let text = state.people.query.fuzzy.trim().to_string();
+    if !state.sync.remote || !state.caps.server_search || text.chars().count() < 2 {
+        return Vec::new();
+    }
+    state.server_search = state.request_id();
+    vec![Effect::ServerSearch {
+        request: state.server_search,
+        text,
+    }]
+}
