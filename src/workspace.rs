@@ -1,8 +1,8 @@
 //! Opening the profile the user asked for: config, directories, database,
 //! backend, and the bundled demo data on first start.
 
-use crate::app::state::Workspace;
 use crate::backend::Backend;
+use crate::backend::http::NetStatusRx;
 use crate::backend::local::LocalBackend;
 use crate::client::Client;
 use crate::config::{BackendKind, Config, ConfigError, DEMO_PROFILE, Dirs, Profile};
@@ -24,6 +24,14 @@ pub enum OpenError {
     Demo(String),
     #[error("profile '{profile}': {message}")]
     Backend { profile: String, message: String },
+}
+
+/// Where the data comes from, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub profile: String,
+    pub backend: String,
+    pub is_demo: bool,
 }
 
 /// What the app and the CLI need to run.
@@ -109,9 +117,6 @@ fn remote_client(name: &str, profile: &Profile, dirs: &Dirs) -> Result<Client, O
     let store = Arc::new(Mutex::new(Store::open(&cache)?));
     Ok(Client::remote(backend, store).with_net_status(status))
 }
-
-/// The HTTP client's waits (rate limit, retry backoff), for the status line.
-pub type NetStatusRx = tokio::sync::watch::Receiver<crate::backend::http::NetStatus>;
 
 /// Build the adapter a remote profile names, with its secret.
 pub fn remote_backend(

@@ -5,12 +5,13 @@ use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
 use super::people::PeopleView;
 use crate::backend::FieldProposal;
+pub use crate::drafts::Draft;
 use crate::model::field::{PersonField, validate_custom};
 use crate::model::{
     Capabilities, CustomFieldDef, FieldOption, Note, Person, Violation, validate_person,
 };
+pub use crate::workspace::Workspace;
 use ratatui_textarea::TextArea;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -329,17 +330,6 @@ pub enum EditorFocus {
     Title,
     Category,
     Body,
-}
-
-/// Unsaved note text, written to the drafts file as the user types.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub person_id: String,
-    pub person_name: String,
-    pub note_id: Option<String>,
-    pub title: String,
-    pub category: String,
-    pub text: String,
 }
 
 /// The note editor.
@@ -709,14 +699,6 @@ fn ago(at: jiff::Timestamp, now: Option<jiff::Timestamp>) -> String {
         s if s < 86_400 => format!("{} h ago", s / 3600),
         s => format!("{} days ago", s / 86_400),
     }
-}
-
-/// Where the data comes from, for the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workspace {
-    pub profile: String,
-    pub backend: String,
-    pub is_demo: bool,
 }
 
 #[derive(Debug)]

@@ -10,6 +10,7 @@
 //!   several rolo processes share the cache, and what the server refuses
 //!   waits, visibly, for the user ([`settle`]).
 
+use crate::backend::http::NetStatusRx;
 use crate::backend::{Backend, BackendError, EnrichOutcome};
 mod deliver;
 pub mod flush;
@@ -45,7 +46,7 @@ pub struct Client {
     store: Arc<Mutex<Store>>,
     /// The store is a cache of a remote backend (not its source of truth).
     remote: bool,
-    net_status: Option<crate::workspace::NetStatusRx>,
+    net_status: Option<NetStatusRx>,
     /// One flush at a time in this process (other processes are kept out
     /// by the claims in the store).
     flushing: Arc<tokio::sync::Mutex<()>>,
@@ -123,12 +124,12 @@ impl Client {
     }
 
     /// Where the HTTP client reports waits (rate limit, retry backoff).
-    pub fn with_net_status(mut self, rx: crate::workspace::NetStatusRx) -> Client {
+    pub fn with_net_status(mut self, rx: NetStatusRx) -> Client {
         self.net_status = Some(rx);
         self
     }
 
-    pub fn net_status(&self) -> Option<crate::workspace::NetStatusRx> {
+    pub fn net_status(&self) -> Option<NetStatusRx> {
         self.net_status.clone()
     }
 
