@@ -51,13 +51,20 @@ pub struct OpenOptions {
     pub database: Option<PathBuf>,
 }
 
-pub fn open(opts: &OpenOptions) -> Result<Opened, OpenError> {
+/// The config file and rolo's directories, read before anything else so a
+/// mistake in the config stops rolo before any file is created.
+pub fn read_config(opts: &OpenOptions) -> Result<(Config, Dirs), OpenError> {
     let dirs = Dirs::discover()?;
     let config_path = opts
         .config_file
         .clone()
         .unwrap_or_else(|| dirs.config_file());
     let config = Config::load(&config_path)?;
+    Ok((config, dirs))
+}
+
+/// Open the workspace `opts` picks: its database or cache, and its backend.
+pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, OpenError> {
     if let Some(db) = &opts.database {
         let client = local_client(db, false)?;
         let workspace = Workspace {

@@ -157,10 +157,9 @@ pub fn for_config(e: &ConfigError) -> Exit {
     match e {
         ConfigError::UnknownProfile(..) => Exit::Usage,
         ConfigError::Secret { .. } => Exit::Auth,
-        ConfigError::Invalid { .. }
-        | ConfigError::Permissions { .. }
-        | ConfigError::Keymap(_)
-        | ConfigError::NoHome => Exit::Config,
+        ConfigError::Invalid { .. } | ConfigError::Permissions { .. } | ConfigError::NoHome => {
+            Exit::Config
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 //! Directories follow XDG (`XDG_CONFIG_HOME`, `XDG_DATA_HOME`,
 //! `XDG_STATE_HOME`, `XDG_CACHE_HOME`) through the `directories` crate.
 
-use crate::app::keymap::{KeyTables, Keymap, bindings_from_tables};
+pub mod keys;
+
+use keys::{KeyTables, UserKeys, bindings_from_tables};
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -23,8 +25,6 @@ pub enum ConfigError {
     Permissions { path: String, mode: u32 },
     #[error("no profile named '{0}' in the config file (profiles: {1})")]
     UnknownProfile(String, String),
-    #[error("{0}")]
-    Keymap(#[from] crate::app::keymap::KeymapError),
     #[error("cannot find a home directory for rolo's files; set HOME or XDG_DATA_HOME")]
     NoHome,
     #[error("secret for profile '{profile}': {message}")]
@@ -271,23 +271,24 @@ impl Dirs {
     }
 }
 
-/// The loaded configuration: profiles and the effective keymap.
+/// The loaded configuration: profiles and the user's key bindings (the app
+/// lays them over its default keymap).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub path: Option<PathBuf>,
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, Profile>,
-    pub keymap: Keymap,
+    pub keys: UserKeys,
 }
 
 impl Config {
-    /// Defaults only: the demo profile and the default keymap.
+    /// Defaults only: the demo profile and no key bindings of the user's.
     pub fn builtin() -> Config {
         Config {
             path: None,
             default_profile: None,
             profiles: BTreeMap::new(),
-            keymap: Keymap::defaults(),
+            keys: UserKeys::default(),
         }
     }
 
@@ -317,13 +318,14 @@ impl Config {
             path: shown.clone(),
             message: e.to_string(),
         })?;
-        let mut keymap = Keymap::defaults();
-        keymap.apply(&bindings_from_tables(source, raw.keys), &shown)?;
         Ok(Config {
             path: None,
             default_profile: raw.default_profile,
             profiles: raw.profiles,
-            keymap,
+            keys: UserKeys {
+                bindings: bindings_from_tables(source, raw.keys),
+                file: shown,
+            },
         })
     }
 
@@ -376,7 +378,7 @@ mod tests {
     use super::*;
     use secrecy::ExposeSecret;
 
-    const EXAMPLE: &str = include_str!("../assets/config.example.toml");
+    const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
     #[test]
     fn the_example_config_parses() {
@@ -387,7 +389,12 @@ mod tests {
     #[test]
     fn unknown_action_in_user_keys_is_located() {
         let src = "[profiles.a]\nbackend = \"local\"\n\n[keys.normal]\n\"x\" = \"explode\"\n";
-        let err = Config::parse(src, Path::new("/home/u/config.toml")).unwrap_err();
+        // The config keeps where each binding was written; the app's keymap
+        // knows the actions.
+        let c = Config::parse(src, Path::new("/home/u/config.toml")).unwrap();
+        let err = crate::app::keymap::Keymap::defaults()
+            .apply(&c.keys.bindings, &c.keys.file)
+            .unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.starts_with("/home/u/config.toml:5: [normal] \"x\": unknown action 'explode'"),
