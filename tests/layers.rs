@@ -173,7 +173,9 @@ fn code_only(source: &str) -> Vec<char> {
 }
 
 fn starts_with(code: &[char], at: usize, text: &str) -> bool {
-    (at..).zip(text.chars()).all(|(i, t)| code.get(i) == Some(&t))
+    (at..)
+        .zip(text.chars())
+        .all(|(i, t)| code.get(i) == Some(&t))
 }
 
 fn skip_ws(code: &[char], mut i: usize) -> usize {

@@ -157,9 +157,10 @@ pub fn for_config(e: &ConfigError) -> Exit {
     match e {
         ConfigError::UnknownProfile(..) => Exit::Usage,
         ConfigError::Secret { .. } => Exit::Auth,
-        ConfigError::Invalid { .. } | ConfigError::Permissions { .. } | ConfigError::NoHome => {
-            Exit::Config
-        }
+        ConfigError::Invalid { .. }
+        | ConfigError::Profile { .. }
+        | ConfigError::Permissions { .. }
+        | ConfigError::NoHome => Exit::Config,
     }
 }
 

@@ -5,12 +5,12 @@
 
 pub mod keys;
 
+use crate::backend::profile::Remote;
+use crate::backend::{introzy, local, rhythm, rogerroger};
 use keys::{KeyTables, UserKeys, bindings_from_tables};
-use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Name of the profile used when the config names none.
 pub const DEMO_PROFILE: &str = "demo";
@@ -19,6 +19,14 @@ pub const DEMO_PROFILE: &str = "demo";
 pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    /// A profile table is wrong: an unknown backend, a key its backend does
+    /// not take, a value of the wrong type.
+    #[error("{path}:{line}: {message}")]
+    Profile {
+        path: String,
+        line: usize,
+        message: String,
+    },
     #[error(
         "{path} holds a secret (api_key/client_secret) but other users can read it (mode {mode:o}); run: chmod 600 {path}"
     )]
@@ -31,201 +39,111 @@ pub enum ConfigError {
     Secret { profile: String, message: String },
 }
 
-/// Which kind of backend a profile talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendKind {
-    #[default]
-    Local,
-    Rogerroger,
-    Introzy,
-    Rhythm,
+/// One `[profiles.NAME]` table: its `backend` key picks the options (local
+/// when it has none), each backend's from its adapter. A key that backend
+/// does not take is an error naming the key, its line and the backend.
+///
+/// serde reads an internally tagged enum by buffering the table, then reads
+/// the variant's options from the buffer without the tag, so each options
+/// struct's `deny_unknown_fields` holds (and the flattened shared keys,
+/// `Remote` and `ApiKey`, are accepted). But the buffer has no places, so
+/// toml could only point at the table, and serde's message names neither
+/// the profile nor the backend: [`read_profile`] adds both, and the line.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "backend", rename_all = "lowercase")]
+pub enum Profile {
+    Local(local::Options),
+    Rogerroger(rogerroger::Options),
+    Introzy(introzy::Options),
+    Rhythm(rhythm::Options),
 }
 
-impl BackendKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendKind::Local => "local",
-            BackendKind::Rogerroger => "rogerroger",
-            BackendKind::Introzy => "introzy",
-            BackendKind::Rhythm => "rhythm",
-        }
+/// What `backend =` may say, in the order the README lists them.
+pub const BACKENDS: &[&str] = &["local", "rogerroger", "introzy", "rhythm"];
+
+impl Default for Profile {
+    /// The demo workspace's: local, in the data directory.
+    fn default() -> Self {
+        Profile::Local(local::Options::default())
     }
 }
 
-/// One `[profiles.NAME]` table.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    #[serde(default)]
-    pub backend: BackendKind,
-    /// Local profiles: the SQLite file (default: `<data dir>/<name>.sqlite`).
-    pub database: Option<PathBuf>,
-    pub base_url: Option<String>,
-    /// Rhythm: the tenant id in `/contacts/{tenant}`.
-    pub tenant: Option<String>,
-    /// Name of an environment variable holding the API key.
-    pub api_key_env: Option<String>,
-    /// A command whose first output line is the API key (`pass show crm/rr`).
-    pub api_key_cmd: Option<String>,
-    /// The key itself; only allowed in a file readable by its owner alone.
-    pub api_key: Option<String>,
-    /// Rhythm OAuth2 client credentials.
-    pub token_url: Option<String>,
-    pub client_id: Option<String>,
-    pub client_secret_env: Option<String>,
-    pub client_secret_cmd: Option<String>,
-    pub client_secret: Option<String>,
-    pub audience: Option<String>,
-    /// Requests per minute rolo may send (RogerRoger's documented budget:
-    /// 20); a server's 429 `Retry-After` still wins. The older name
-    /// `rate_limit_per_minute` is read too.
-    #[serde(alias = "rate_limit_per_minute")]
-    pub requests_per_minute: Option<u32>,
-    /// Seconds to wait for a connection (default 5).
-    pub connect_timeout_secs: Option<f64>,
-    /// Seconds to wait for a whole request, reply included (default 20).
-    pub request_timeout_secs: Option<f64>,
-}
-
-/// How long `api_key_cmd` / `client_secret_cmd` may run before rolo stops
-/// it: long enough to unlock a password store, short enough that a command
-/// that hangs does not block rolo.
-pub const SECRET_CMD_TIMEOUT: Duration = Duration::from_secs(10);
-
 impl Profile {
-    /// `connect_timeout_secs` and `request_timeout_secs`, where given.
-    pub fn apply_timeouts(&self, http: &mut crate::backend::http::HttpConfig) {
-        let secs = |s: f64| Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero());
-        if let Some(d) = self.connect_timeout_secs.and_then(secs) {
-            http.connect_timeout = d;
+    /// The backend's name as `backend =` writes it.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Profile::Local(_) => "local",
+            Profile::Rogerroger(_) => "rogerroger",
+            Profile::Introzy(_) => "introzy",
+            Profile::Rhythm(_) => "rhythm",
         }
-        if let Some(d) = self.request_timeout_secs.and_then(secs) {
-            http.request_timeout = d;
+    }
+
+    /// What every remote profile sets (none for a local one).
+    pub fn remote(&self) -> Option<&Remote> {
+        match self {
+            Profile::Local(_) => None,
+            Profile::Rogerroger(o) => Some(&o.remote),
+            Profile::Introzy(o) => Some(&o.remote),
+            Profile::Rhythm(o) => Some(&o.remote),
         }
     }
 
     fn holds_inline_secret(&self) -> bool {
-        self.api_key.is_some() || self.client_secret.is_some()
-    }
-
-    /// The API key from `api_key_env`, `api_key_cmd` or `api_key`.
-    pub fn api_key(&self, name: &str) -> Result<Option<SecretString>, ConfigError> {
-        resolve_secret(
-            name,
-            self.api_key_env.as_deref(),
-            self.api_key_cmd.as_deref(),
-            self.api_key.as_deref(),
-        )
-    }
-
-    pub fn client_secret(&self, name: &str) -> Result<Option<SecretString>, ConfigError> {
-        resolve_secret(
-            name,
-            self.client_secret_env.as_deref(),
-            self.client_secret_cmd.as_deref(),
-            self.client_secret.as_deref(),
-        )
-    }
-}
-
-fn resolve_secret(
-    profile: &str,
-    env: Option<&str>,
-    cmd: Option<&str>,
-    inline: Option<&str>,
-) -> Result<Option<SecretString>, ConfigError> {
-    let err = |message: String| ConfigError::Secret {
-        profile: profile.to_string(),
-        message,
-    };
-    if let Some(var) = env {
-        return match std::env::var(var) {
-            Ok(v) if !v.trim().is_empty() => Ok(Some(SecretString::from(v.trim().to_string()))),
-            _ => Err(err(format!("environment variable {var} is not set"))),
-        };
-    }
-    if let Some(cmd) = cmd {
-        return run_secret_cmd(cmd, SECRET_CMD_TIMEOUT)
-            .map(Some)
-            .map_err(err);
-    }
-    Ok(inline.map(|s| SecretString::from(s.to_string())))
-}
-
-/// Run a secret command and take the first line it prints; stop it after
-/// `bound`. It runs through the shell so `pass show x` works; the secret
-/// travels on the pipe, never in anyone's arguments. Its stderr stays the
-/// terminal's, for messages. It gets no input: agents that prompt on their
-/// own (gpg-agent's pinentry) work, a prompt read from the terminal does not.
-fn run_secret_cmd(cmd: &str, bound: Duration) -> Result<SecretString, String> {
-    use std::io::Read;
-    use std::os::unix::process::CommandExt;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        // Its own process group, so stopping it stops what the shell
-        // started too (`sleep` in `sh -c "sleep 100"`), not just the shell.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot run the secret command: {e}"))?;
-    // Read on a thread: a command that writes a lot must not block on a
-    // full pipe while we wait for it to exit. It returns its first line.
-    let mut stdout = child.stdout.take();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut text = Vec::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.take(64 * 1024).read_to_end(&mut text);
+        match self {
+            Profile::Local(_) => false,
+            Profile::Rogerroger(o) => o.key.api_key.is_some(),
+            Profile::Introzy(o) => o.key.api_key.is_some(),
+            Profile::Rhythm(o) => o.key.api_key.is_some() || o.oauth.client_secret.is_some(),
         }
-        let _ = tx.send(text);
-    });
-    let deadline = std::time::Instant::now() + bound;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Ok(None) => {
-                stop_group(&mut child);
-                return Err(format!(
-                    "the secret command gave no answer within {}s and was stopped",
-                    bound.as_secs_f64()
-                ));
-            }
-            Err(e) => return Err(format!("cannot wait for the secret command: {e}")),
+    }
+}
+
+/// A `[profiles.NAME]` table as written, each key with its place.
+type ProfileTable = BTreeMap<toml::Spanned<String>, toml::Value>;
+
+/// Why a profile table is wrong, and the byte offset of the key at fault
+/// (`None`: the table as a whole).
+type ProfileError = (Option<usize>, String);
+
+/// Read one profile: `backend` defaults to local, and an error names the
+/// profile, its backend and (for an unknown key) the key.
+fn read_profile(name: &str, table: ProfileTable) -> Result<Profile, ProfileError> {
+    let place = |key: &str| {
+        table
+            .keys()
+            .find(|k| k.get_ref() == key)
+            .map(|k| k.span().start)
+    };
+    let backend = match table.iter().find(|(k, _)| k.get_ref() == "backend") {
+        None => "local".to_string(),
+        Some((_, toml::Value::String(b))) if BACKENDS.contains(&b.as_str()) => b.clone(),
+        Some((_, other)) => {
+            return Err((
+                place("backend"),
+                format!(
+                    "[profiles.{name}]: unknown backend {other} (backends: {})",
+                    BACKENDS.join(", ")
+                ),
+            ));
         }
     };
-    if !status.success() {
-        return Err(format!("the secret command exited with {status}"));
-    }
-    // The command has exited; a grandchild it left behind may still hold
-    // the pipe, so this wait is bounded too.
-    let text = rx
-        .recv_timeout(Duration::from_secs(1))
-        .map_err(|_| "the secret command left its output open".to_string())?;
-    let text = String::from_utf8_lossy(&text);
-    let first = text.lines().next().unwrap_or("").trim().to_string();
-    if first.is_empty() {
-        return Err("the secret command printed nothing".into());
-    }
-    Ok(SecretString::from(first))
-}
-
-/// Kill the process group `child` leads, then reap the child.
-fn stop_group(child: &mut std::process::Child) {
-    if let Ok(pgid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: kill(2) on the process group we created for this child;
-        // no memory is involved.
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let mut plain: toml::Table = table
+        .iter()
+        .map(|(k, v)| (k.get_ref().clone(), v.clone()))
+        .collect();
+    plain.insert("backend".into(), toml::Value::String(backend.clone()));
+    toml::Value::Table(plain).try_into().map_err(|e| {
+        let message = e.message().to_string();
+        // serde names an unknown key `like this`; point at its line.
+        let key = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next());
+        (
+            key.and_then(place),
+            format!("[profiles.{name}] backend \"{backend}\": {message}"),
+        )
+    })
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -233,7 +151,7 @@ fn stop_group(child: &mut std::process::Child) {
 struct RawConfig {
     default_profile: Option<String>,
     #[serde(default)]
-    profiles: BTreeMap<String, Profile>,
+    profiles: BTreeMap<toml::Spanned<String>, ProfileTable>,
     #[serde(default)]
     keys: KeyTables,
 }
@@ -318,10 +236,22 @@ impl Config {
             path: shown.clone(),
             message: e.to_string(),
         })?;
+        let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count() + 1;
+        let mut profiles = BTreeMap::new();
+        for (name, table) in raw.profiles {
+            let profile = read_profile(name.get_ref(), table).map_err(|(at, message)| {
+                ConfigError::Profile {
+                    path: shown.clone(),
+                    line: line_of(at.unwrap_or(name.span().start)),
+                    message,
+                }
+            })?;
+            profiles.insert(name.into_inner(), profile);
+        }
         Ok(Config {
             path: None,
             default_profile: raw.default_profile,
-            profiles: raw.profiles,
+            profiles,
             keys: UserKeys {
                 bindings: bindings_from_tables(source, raw.keys),
                 file: shown,
@@ -377,6 +307,7 @@ fn check_private(_path: &Path) -> Result<(), ConfigError> {
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+    use std::time::Duration;
 
     const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
@@ -419,38 +350,14 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let c = Config::load(&path).unwrap();
         let (_, p) = c.select(Some("w")).unwrap();
-        assert_eq!(p.api_key("w").unwrap().unwrap().expose_secret(), "s3cret");
-        assert!(!format!("{p:?}").contains("s3cret") || p.api_key.is_some());
-    }
-
-    #[test]
-    fn secrets_come_from_a_command() {
-        let p = Profile {
-            api_key_cmd: Some("echo from-cmd; echo second-line".into()),
-            ..Default::default()
+        let Profile::Introzy(options) = &p else {
+            panic!("{p:?}")
         };
-        let key = p.api_key("x").unwrap().unwrap();
-        assert_eq!(key.expose_secret(), "from-cmd");
-        assert!(!format!("{key:?}").contains("from-cmd"));
-    }
-
-    #[test]
-    fn a_secret_command_that_hangs_is_stopped_after_its_bound() {
-        let started = std::time::Instant::now();
-        let err = run_secret_cmd("sleep 30", Duration::from_millis(300)).unwrap_err();
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
         assert_eq!(
-            err,
-            "the secret command gave no answer within 0.3s and was stopped"
+            options.key.resolve().unwrap().unwrap().expose_secret(),
+            "s3cret"
         );
-        let err = run_secret_cmd("exit 3", SECRET_CMD_TIMEOUT).unwrap_err();
-        assert!(err.contains("exited with"), "{err}");
-        let err = run_secret_cmd("true", SECRET_CMD_TIMEOUT).unwrap_err();
-        assert!(err.contains("printed nothing"), "{err}");
+        assert!(!format!("{p:?}").contains("s3cret"), "{p:?}");
     }
 
     #[test]
@@ -461,9 +368,96 @@ mod tests {
         )
         .unwrap();
         let mut http = crate::backend::http::HttpConfig::new("http://x");
-        c.profiles["slow"].apply_timeouts(&mut http);
+        c.profiles["slow"].remote().unwrap().apply(&mut http);
         assert_eq!(http.connect_timeout, Duration::from_secs(2));
         assert_eq!(http.request_timeout, Duration::from_millis(500));
+    }
+
+    fn parse_err(source: &str) -> String {
+        Config::parse(source, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn each_backend_takes_its_own_keys() {
+        let c = Config::parse(EXAMPLE, Path::new("config.example.toml")).unwrap();
+        let backends: Vec<&str> = c.profiles.values().map(Profile::backend).collect();
+        assert_eq!(backends, ["introzy", "local", "rhythm", "rogerroger"]);
+        let Profile::Rhythm(rhythm) = &c.profiles["rhythm"] else {
+            panic!("{:?}", c.profiles["rhythm"])
+        };
+        assert_eq!(rhythm.tenant.as_deref(), Some("my-tenant"));
+        assert_eq!(rhythm.oauth.client_id.as_deref(), Some("rolo"));
+        assert_eq!(
+            rhythm.remote.base_url.as_deref(),
+            Some("https://api.rhythm.example")
+        );
+        let c = Config::parse(
+            "[profiles.plain]\ndatabase = \"/tmp/p.sqlite\"\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.profiles["plain"],
+            Profile::Local(local::Options {
+                database: Some("/tmp/p.sqlite".into())
+            }),
+            "no backend key means local"
+        );
+        assert_eq!(c.select(Some("demo")).unwrap().1, Profile::default());
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line_and_the_backend() {
+        let err = parse_err(
+            "[profiles.work]\nbackend = \"rogerroger\"\nbase_url = \"http://x\"\ntennant = \"t\"\n",
+        );
+        assert_eq!(
+            err,
+            "c.toml:4: [profiles.work] backend \"rogerroger\": unknown field `tennant`"
+        );
+        // A key of another backend is unknown here too.
+        let err = parse_err("[profiles.mine]\nbackend = \"local\"\nbase_url = \"http://x\"\n");
+        assert_eq!(
+            err,
+            "c.toml:3: [profiles.mine] backend \"local\": unknown field `base_url`, expected `database`"
+        );
+        let err = parse_err("[profiles.iz]\nbackend = \"introzy\"\ntenant = \"t\"\n");
+        assert_eq!(
+            err,
+            "c.toml:3: [profiles.iz] backend \"introzy\": unknown field `tenant`"
+        );
+        // No backend key: read as local, and said so.
+        let err = parse_err("\n[profiles.old]\ntenant = \"t\"\n");
+        assert_eq!(
+            err,
+            "c.toml:3: [profiles.old] backend \"local\": unknown field `tenant`, expected `database`"
+        );
+        let err = parse_err("[profiles.x]\nbackend = \"salesforce\"\n");
+        assert_eq!(
+            err,
+            "c.toml:2: [profiles.x]: unknown backend \"salesforce\" (backends: local, rogerroger, introzy, rhythm)"
+        );
+        // A value of the wrong type: the profile's line, and the backend.
+        let err =
+            parse_err("[profiles.rr]\nbackend = \"rogerroger\"\nrequests_per_minute = \"lots\"\n");
+        assert!(
+            err.starts_with("c.toml:1: [profiles.rr] backend \"rogerroger\": invalid type"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_backend_name_reads_as_its_variant() {
+        for name in BACKENDS {
+            let c = Config::parse(
+                &format!("[profiles.p]\nbackend = \"{name}\"\n"),
+                Path::new("c"),
+            )
+            .unwrap();
+            assert_eq!(c.profiles["p"].backend(), *name);
+        }
     }
 
     #[test]
