@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     };
     let fail = |e: &rolo::workspace::OpenError| {
         eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
-        exit::for_open(e).process()
+        exit::exit_for(e).process()
     };
     let (config, dirs) = match read_config(&opts) {
         Ok(read) => read,
