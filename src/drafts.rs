@@ -1,8 +1,19 @@
 //! Unsaved note text on disk, so a crash or a dropped SSH session loses
 //! nothing. Written atomically (temp file + rename).
 
-use crate::app::state::Draft;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// Unsaved note text, written to the drafts file as the user types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub person_id: String,
+    pub person_name: String,
+    pub note_id: Option<String>,
+    pub title: String,
+    pub category: String,
+    pub text: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct DraftStore {

@@ -1,10 +1,11 @@
 //! rolo's entry point: parse arguments, open the workspace, run the TUI.
 
 use clap::Parser;
+use rolo::app::keymap::Keymap;
 use rolo::app::state::State;
 use rolo::cli::{Exit, exit};
 use rolo::drafts::DraftStore;
-use rolo::workspace::{OpenOptions, open};
+use rolo::workspace::{OpenOptions, open, read_config};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -52,12 +53,24 @@ fn main() -> ExitCode {
         config_file: args.config.clone(),
         database: args.db.clone(),
     };
-    let opened = match open(&opts) {
+    let fail = |e: &rolo::workspace::OpenError| {
+        eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
+        exit::exit_for(e).process()
+    };
+    let (config, dirs) = match read_config(&opts) {
+        Ok(read) => read,
+        Err(e) => return fail(&e),
+    };
+    // The user's keys over the defaults: a bad binding stops every command,
+    // before any file is created.
+    let mut keymap = Keymap::defaults();
+    if let Err(e) = keymap.apply(&config.keys.bindings, &config.keys.file) {
+        eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
+        return Exit::Config.process();
+    }
+    let opened = match open(&opts, config, dirs) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
-            return exit::for_open(&e).process();
-        }
+        Err(e) => return fail(&e),
     };
     let _log = init_logging(&opened.dirs.state);
     tracing::info!(profile = %opened.workspace.profile, backend = %opened.workspace.backend, "starting");
@@ -77,7 +90,7 @@ fn main() -> ExitCode {
     if let Some(command) = args.command {
         return runtime.block_on(run_cli(opened.client, command));
     }
-    runtime.block_on(run_tui(opened))
+    runtime.block_on(run_tui(opened, keymap))
 }
 
 async fn run_cli(client: rolo::client::Client, command: rolo::cli::Command) -> ExitCode {
@@ -115,11 +128,11 @@ async fn load_only(client: rolo::client::Client) -> ExitCode {
     }
 }
 
-async fn run_tui(opened: rolo::workspace::Opened) -> ExitCode {
+async fn run_tui(opened: rolo::workspace::Opened, keymap: Keymap) -> ExitCode {
     let mut state = State::new(
         opened.workspace,
         opened.client.capabilities(),
-        Arc::new(opened.config.keymap.clone()),
+        Arc::new(keymap),
     );
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.busy("loading people…");

@@ -929,7 +929,8 @@ fn the_budget_is_a_profile_setting_defaulting_to_the_documented_20() {
             "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{fake_url}\"\n{key} = 12\n"
         );
         let c = rolo::config::Config::parse(&text, std::path::Path::new("c.toml")).unwrap();
-        assert_eq!(c.profiles["rr"].requests_per_minute, Some(12), "{key}");
+        let remote = c.profiles["rr"].remote().expect("a remote profile");
+        assert_eq!(remote.requests_per_minute, Some(12), "{key}");
     }
 }
 

@@ -368,7 +368,7 @@ async fn sleep_until_due(due: &Option<(tokio::time::Instant, Effect)>) {
 
 /// Resolves when the network status changes; never, without a status channel.
 async fn net_changed(
-    rx: &mut Option<crate::workspace::NetStatusRx>,
+    rx: &mut Option<crate::backend::http::NetStatusRx>,
 ) -> Result<(), tokio::sync::watch::error::RecvError> {
     match rx {
         Some(rx) => rx.changed().await,

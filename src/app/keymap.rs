@@ -3,6 +3,7 @@
 //! explicit pending state.
 
 use super::action::Action;
+pub use crate::config::keys::{KeyTables, RawBinding, bindings_from_tables};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -222,15 +223,6 @@ pub struct Keymap {
     modes: BTreeMap<KeyMode, HashMap<KeySeq, Action>>,
 }
 
-/// One binding as written in a file, with where it was written.
-#[derive(Debug, Clone)]
-pub struct RawBinding {
-    pub mode: String,
-    pub key: String,
-    pub action: String,
-    pub line: usize,
-}
-
 impl Keymap {
     /// The built-in defaults. They are tested, so failing here is a bug.
     pub fn defaults() -> Keymap {
@@ -315,31 +307,10 @@ impl Keymap {
     }
 }
 
-/// Key tables as read from TOML: mode -> key (with its place) -> action name.
-pub type KeyTables = BTreeMap<String, BTreeMap<toml::Spanned<String>, String>>;
-
 /// Read a keymap file's `[mode]` tables.
 pub fn parse_keymap_toml(source: &str) -> Result<Vec<RawBinding>, String> {
     let tables: KeyTables = toml::from_str(source).map_err(|e| e.to_string())?;
     Ok(bindings_from_tables(source, tables))
-}
-
-/// Flatten key tables, turning byte offsets into line numbers of `source`.
-pub fn bindings_from_tables(source: &str, tables: KeyTables) -> Vec<RawBinding> {
-    let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count() + 1;
-    let mut out = Vec::new();
-    for (mode, table) in tables {
-        for (key, action) in table {
-            out.push(RawBinding {
-                mode: mode.clone(),
-                line: line_of(key.span().start),
-                key: key.into_inner(),
-                action,
-            });
-        }
-    }
-    out.sort_by_key(|b| b.line);
-    out
 }
 
 #[cfg(test)]

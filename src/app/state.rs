@@ -22,7 +22,8 @@ use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
 use super::people::PeopleView;
 use crate::model::{Capabilities, Note, Person};
-use serde::{Deserialize, Serialize};
+pub use crate::drafts::Draft;
+pub use crate::workspace::Workspace;
 use std::sync::Arc;
 
 /// Which pane has the keyboard when no overlay is open.
@@ -73,17 +74,6 @@ impl Default for StatusLine {
     }
 }
 
-/// Unsaved note text, written to the drafts file as the user types.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub person_id: String,
-    pub person_name: String,
-    pub note_id: Option<String>,
-    pub title: String,
-    pub category: String,
-    pub text: String,
-}
-
 /// Layers drawn over the panes; the topmost gets the keys.
 // At most a few exist at once; the large ones are already boxed or rare.
 #[allow(clippy::large_enum_variant)]
@@ -112,14 +102,6 @@ pub struct SyncView {
     /// Writes waiting in the outbox.
     pub queued: usize,
     pub now: Option<jiff::Timestamp>,
-}
-
-/// Where the data comes from, for the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workspace {
-    pub profile: String,
-    pub backend: String,
-    pub is_demo: bool,
 }
 
 #[derive(Debug)]

@@ -208,6 +208,10 @@ pub enum NetStatus {
     },
 }
 
+/// Where an HTTP client reports its waits (rate limit, retry backoff), for
+/// the status line.
+pub type NetStatusRx = watch::Receiver<NetStatus>;
+
 impl NetStatus {
     /// One line for the status bar, e.g. "waiting for rate limit (12s)".
     pub fn describe(&self, now: Instant) -> Option<String> {
@@ -479,7 +483,7 @@ impl HttpClient {
     }
 
     /// Waits in progress, for the status line.
-    pub fn status(&self) -> watch::Receiver<NetStatus> {
+    pub fn status(&self) -> NetStatusRx {
         self.inner.status.subscribe()
     }
 

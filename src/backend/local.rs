@@ -6,10 +6,29 @@ use crate::enrich::offline_proposals;
 use crate::model::{Capabilities, Note, NoteId, Person, validate_person};
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Page size of [`LocalBackend::list_page`]; local reads are cheap.
 const PAGE: usize = 500;
+
+/// A `[profiles.NAME]` table with `backend = "local"` (the default).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// The SQLite file (default: `<data dir>/<profile>.sqlite`).
+    pub database: Option<PathBuf>,
+}
+
+impl Options {
+    /// The profile's SQLite file, or `default` when it names none.
+    pub fn database_or(&self, default: &Path) -> PathBuf {
+        self.database
+            .clone()
+            .unwrap_or_else(|| default.to_path_buf())
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct LocalBackend {
@@ -46,6 +65,8 @@ fn new_id() -> String {
 }
 
 impl LocalBackend {
+    /// The backend over the SQLite file a local profile names
+    /// ([`Options::database_or`]), opened: the store is its source of truth.
     pub fn new(store: Arc<Mutex<Store>>) -> Self {
         LocalBackend { store }
     }

@@ -6,8 +6,12 @@
 pub mod http;
 pub mod introzy;
 pub mod local;
+pub mod profile;
 pub mod rhythm;
 pub mod rogerroger;
+pub mod secret;
+
+pub use profile::BuildError;
 
 use crate::model::{Capabilities, Note, NoteId, Person, PersonId, RefKind, Reference, Violation};
 use async_trait::async_trait;

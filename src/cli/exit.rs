@@ -1,6 +1,7 @@
-//! Every exit code rolo returns, in one enum, and the one function per
-//! error kind that picks it. One code means one outcome: scripts can branch
-//! on it without reading the message. The README's exit-code table is
+//! Every exit code rolo returns, in one enum; the one function that picks
+//! it for an error of any kind ([`exit_for`]); and the CLI's error, built
+//! from it. One code means one outcome: scripts can branch on it without
+//! reading the message. The README's exit-code table is
 //! checked against [`Exit::ALL`] (`tests/cli.rs`).
 
 use crate::backend::BackendError;
@@ -125,53 +126,156 @@ impl Exit {
     }
 }
 
-/// The exit for an error from a backend (or the cache in front of it).
-pub fn for_backend(e: &BackendError) -> Exit {
-    match e {
-        BackendError::Unauthorized(_) => Exit::Auth,
-        BackendError::NotFound(_) => Exit::NotFound,
-        BackendError::Validation(_) => Exit::Invalid,
-        BackendError::Conflict { .. } => Exit::Conflict,
-        BackendError::Unsupported(_) => Exit::Usage,
-        BackendError::RateLimited { .. }
-        | BackendError::Server { .. }
-        | BackendError::Network(_)
-        | BackendError::Malformed(_) => Exit::Unavailable,
-        BackendError::Storage(_) => Exit::Io,
-        BackendError::StorageDamaged(_) => Exit::Damaged,
-        BackendError::StorageLocked(_) => Exit::Locked,
+/// Anything that can stop a command, borrowed for [`exit_for`].
+#[derive(Debug, Clone, Copy)]
+pub enum Failure<'a> {
+    /// A backend (or the cache in front of it) failed.
+    Backend(&'a BackendError),
+    /// A database cannot be used.
+    Store(&'a StoreError),
+    /// The config file or a profile is wrong.
+    Config(&'a ConfigError),
+    /// The profile could not be opened.
+    Open(&'a OpenError),
+    /// Reading or writing a stream failed.
+    Io(&'a std::io::Error),
+}
+
+impl<'a> From<&'a BackendError> for Failure<'a> {
+    fn from(e: &'a BackendError) -> Self {
+        Failure::Backend(e)
     }
 }
 
-/// The exit for a database that cannot be used.
-pub fn for_store(e: &StoreError) -> Exit {
+impl<'a> From<&'a StoreError> for Failure<'a> {
+    fn from(e: &'a StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl<'a> From<&'a ConfigError> for Failure<'a> {
+    fn from(e: &'a ConfigError) -> Self {
+        Failure::Config(e)
+    }
+}
+
+impl<'a> From<&'a OpenError> for Failure<'a> {
+    fn from(e: &'a OpenError) -> Self {
+        Failure::Open(e)
+    }
+}
+
+impl<'a> From<&'a std::io::Error> for Failure<'a> {
+    fn from(e: &'a std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// The one place an error kind becomes an exit code.
+pub fn exit_for<'a>(failure: impl Into<Failure<'a>>) -> Exit {
     use crate::store::StoreProblem;
-    match e.problem() {
-        StoreProblem::Damaged => Exit::Damaged,
-        StoreProblem::Locked => Exit::Locked,
-        StoreProblem::Io => Exit::Io,
+    match failure.into() {
+        Failure::Backend(e) => match e {
+            BackendError::Unauthorized(_) => Exit::Auth,
+            BackendError::NotFound(_) => Exit::NotFound,
+            BackendError::Validation(_) => Exit::Invalid,
+            BackendError::Conflict { .. } => Exit::Conflict,
+            BackendError::Unsupported(_) => Exit::Usage,
+            BackendError::RateLimited { .. }
+            | BackendError::Server { .. }
+            | BackendError::Network(_)
+            | BackendError::Malformed(_) => Exit::Unavailable,
+            BackendError::Storage(_) => Exit::Io,
+            BackendError::StorageDamaged(_) => Exit::Damaged,
+            BackendError::StorageLocked(_) => Exit::Locked,
+        },
+        Failure::Store(e) => match e.problem() {
+            StoreProblem::Damaged => Exit::Damaged,
+            StoreProblem::Locked => Exit::Locked,
+            StoreProblem::Io => Exit::Io,
+        },
+        Failure::Config(e) => match e {
+            ConfigError::UnknownProfile(..) => Exit::Usage,
+            ConfigError::Secret { .. } => Exit::Auth,
+            ConfigError::Invalid { .. }
+            | ConfigError::Profile { .. }
+            | ConfigError::Permissions { .. }
+            | ConfigError::NoHome => Exit::Config,
+        },
+        Failure::Open(e) => match e {
+            OpenError::Config(e) => exit_for(e),
+            OpenError::Store(e) => exit_for(e),
+            OpenError::Demo(_) => Exit::Internal,
+            OpenError::Backend { .. } => Exit::Config,
+        },
+        // A reader that stopped early (`| head`) is not an error.
+        Failure::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Failure::Io(_) => Exit::Io,
     }
 }
 
-pub fn for_config(e: &ConfigError) -> Exit {
-    match e {
-        ConfigError::UnknownProfile(..) => Exit::Usage,
-        ConfigError::Secret { .. } => Exit::Auth,
-        ConfigError::Invalid { .. }
-        | ConfigError::Permissions { .. }
-        | ConfigError::Keymap(_)
-        | ConfigError::NoHome => Exit::Config,
+/// A CLI failure: what happened (the exit code) and what to tell the user.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl From<BackendError> for CliError {
+    fn from(e: BackendError) -> Self {
+        let message = match &e {
+            // rolo's own refusal; main adds the "rolo: " itself.
+            BackendError::Unsupported(why) => why.clone(),
+            other => other.to_string(),
+        };
+        CliError {
+            exit: exit_for(&e),
+            message,
+        }
     }
 }
 
-/// The exit for a profile that could not be opened.
-pub fn for_open(e: &OpenError) -> Exit {
-    match e {
-        OpenError::Config(e) => for_config(e),
-        OpenError::Store(e) => for_store(e),
-        OpenError::Demo(_) => Exit::Internal,
-        OpenError::Backend { .. } => Exit::Config,
+pub(super) fn usage(message: impl Into<String>) -> CliError {
+    CliError {
+        exit: Exit::Usage,
+        message: message.into(),
     }
+}
+
+/// rolo refuses something the backend cannot do; nothing was sent or queued.
+pub(super) fn refuse(message: impl Into<String>) -> CliError {
+    usage(message)
+}
+
+pub(super) fn internal(message: impl Into<String>) -> CliError {
+    CliError {
+        exit: Exit::Internal,
+        message: message.into(),
+    }
+}
+
+pub(super) fn io(e: std::io::Error) -> CliError {
+    let exit = exit_for(&e);
+    CliError {
+        exit,
+        message: match exit {
+            Exit::Ok => String::new(),
+            _ => e.to_string(),
+        },
+    }
+}
+
+/// A write that failed before anything was queued says so: the user must
+/// not wonder whether `rolo sync` will still send it.
+pub(super) fn not_done(e: BackendError) -> CliError {
+    let mut err = CliError::from(e);
+    if matches!(
+        err.exit,
+        Exit::Unavailable | Exit::Io | Exit::Damaged | Exit::Locked
+    ) {
+        err.message.push_str("; nothing was changed or queued");
+    }
+    err
 }
 
 #[cfg(test)]
@@ -202,15 +306,15 @@ mod tests {
             Some(rusqlite::ErrorCode::DiskFull)
         );
         let full = StoreError::Sql(full);
-        assert_eq!(for_store(&full), Exit::Io, "{full}");
-        assert_eq!(for_backend(&BackendError::from(full)).code(), 74);
+        assert_eq!(exit_for(&full), Exit::Io, "{full}");
+        assert_eq!(exit_for(&BackendError::from(full)).code(), 74);
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.sqlite");
         std::fs::write(&path, vec![0x5a_u8; 8192]).unwrap();
         let damaged = crate::store::Store::open(&path).unwrap_err();
-        assert_eq!(for_store(&damaged), Exit::Damaged, "{damaged}");
-        assert_eq!(for_backend(&BackendError::from(damaged)).code(), 65);
+        assert_eq!(exit_for(&damaged), Exit::Damaged, "{damaged}");
+        assert_eq!(exit_for(&BackendError::from(damaged)).code(), 65);
     }
 
     #[test]
@@ -225,7 +329,7 @@ mod tests {
             (BackendError::StorageLocked("busy".into()), 75),
         ];
         for (e, code) in cases {
-            assert_eq!(for_backend(&e).code(), code, "{e:?}");
+            assert_eq!(exit_for(&e).code(), code, "{e:?}");
         }
     }
 }

@@ -3,8 +3,9 @@
 //! stands and the server's words; send a refused one again, or drop it
 //! (the cache then gets the server's version back).
 
+use super::Format;
+use super::exit::{CliError, Exit, io, usage};
 use super::output::json_line;
-use super::{CliError, Exit, Format, io, usage};
 use crate::client::Client;
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::sanitize::for_display;

@@ -3,7 +3,8 @@
 //! terminal raw: tables and CSV clean it the way the TUI does
 //! ([`for_display`], [`for_output`]); JSON escapes it ([`write_json`]).
 
-use super::{CliError, Format, internal, io};
+use super::Format;
+use super::exit::{CliError, internal, io};
 use crate::model::{Note, Person, Phone};
 use crate::sanitize::{for_display, for_output, write_json};
 use serde::Serialize;

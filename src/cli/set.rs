@@ -2,7 +2,7 @@
 //! ([`PersonField`]) and the backend's capabilities: a field the backend
 //! does not store is refused with the reason before anything is queued.
 
-use super::{CliError, refuse, usage};
+use super::exit::{CliError, refuse, usage};
 use crate::model::field::{PersonField, backend_label, validate_custom};
 use crate::model::{Capabilities, CustomFieldDef, Person, Violation};
 

@@ -1,6 +1,6 @@
 //! `rolo sync`.
 
-use super::{CliError, Exit, exit, io};
+use super::exit::{CliError, Exit, exit_for, io};
 use crate::client::Client;
 use crate::sanitize::for_display;
 use std::io::Write;
@@ -78,7 +78,7 @@ pub(super) async fn sync(client: &Client, out: &mut dyn Write) -> Result<(), Cli
     // not a server that is down); a flush that stopped early was offline.
     match (report.error, report.flushed.stopped) {
         (Some(e), _) => Err(CliError {
-            exit: exit::for_backend(&e),
+            exit: exit_for(&e),
             message: format!("sync incomplete: {e}"),
         }),
         (None, Some(why)) => Err(CliError {

@@ -10,10 +10,12 @@
 //!   several rolo processes share the cache, and what the server refuses
 //!   waits, visibly, for the user ([`settle`]).
 
+use crate::backend::http::NetStatusRx;
 use crate::backend::{Backend, BackendError, EnrichOutcome};
 mod deliver;
 pub mod flush;
 mod lease;
+mod path;
 mod refs;
 mod settle;
 mod sync;
@@ -22,6 +24,7 @@ mod write;
 
 pub use deliver::Duplicate;
 pub use lease::DEFAULT_LEASE;
+pub use path::WritePath;
 pub use settle::Settled;
 
 use crate::model::{Capabilities, Person};
@@ -43,9 +46,9 @@ pub(crate) const FOCUS_REFRESH_MAX: usize = 12;
 pub struct Client {
     backend: Arc<dyn Backend>,
     store: Arc<Mutex<Store>>,
-    /// The store is a cache of a remote backend (not its source of truth).
-    remote: bool,
-    net_status: Option<crate::workspace::NetStatusRx>,
+    /// Straight to the backend (local), or through the outbox (remote).
+    path: WritePath,
+    net_status: Option<NetStatusRx>,
     /// One flush at a time in this process (other processes are kept out
     /// by the claims in the store).
     flushing: Arc<tokio::sync::Mutex<()>>,
@@ -61,7 +64,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("backend", &self.backend.kind())
-            .field("remote", &self.remote)
+            .field("path", &self.path)
             .finish()
     }
 }
@@ -97,7 +100,7 @@ impl Client {
         Client {
             backend,
             store,
-            remote: false,
+            path: WritePath::Direct,
             net_status: None,
             flushing: Arc::default(),
             reads: Arc::default(),
@@ -110,7 +113,7 @@ impl Client {
     pub fn remote(backend: Arc<dyn Backend>, store: Arc<Mutex<Store>>) -> Client {
         refs::restore(backend.as_ref(), &store);
         Client {
-            remote: true,
+            path: WritePath::Outbox,
             ..Client::new(backend, store)
         }
     }
@@ -123,17 +126,23 @@ impl Client {
     }
 
     /// Where the HTTP client reports waits (rate limit, retry backoff).
-    pub fn with_net_status(mut self, rx: crate::workspace::NetStatusRx) -> Client {
+    pub fn with_net_status(mut self, rx: NetStatusRx) -> Client {
         self.net_status = Some(rx);
         self
     }
 
-    pub fn net_status(&self) -> Option<crate::workspace::NetStatusRx> {
+    pub fn net_status(&self) -> Option<NetStatusRx> {
         self.net_status.clone()
     }
 
+    /// How this client's writes travel.
+    pub fn write_path(&self) -> WritePath {
+        self.path
+    }
+
+    /// The store is a cache of a server (writes go through the outbox).
     pub fn is_remote(&self) -> bool {
-        self.remote
+        self.path.caches()
     }
 
     pub fn kind(&self) -> &'static str {
@@ -181,7 +190,7 @@ impl Client {
     }
     /// Send what the outbox holds (remote profiles; a no-op for local ones).
     pub async fn flush(&self) -> FlushReport {
-        if !self.remote {
+        if !self.path.caches() {
             return FlushReport::default();
         }
         let _one_at_a_time = self.flushing.lock().await;

@@ -72,7 +72,7 @@ impl Client {
             also_dropped: dropped.also_dropped,
             ..Default::default()
         };
-        if let Some(id) = dropped.refresh.filter(|_| self.remote) {
+        if let Some(id) = dropped.refresh.filter(|_| self.path.caches()) {
             match self.fetch_for_restore(&id).await {
                 Ok((person, notes)) => {
                     self.with_store(move |s| s.restore_person(&person, &notes))

@@ -91,7 +91,7 @@ impl Client {
         progress: &mut (dyn FnMut(usize, Option<u64>) + Send),
     ) -> SyncReport {
         let mut report = SyncReport::default();
-        if !self.remote {
+        if !self.path.caches() {
             return report;
         }
         report.flushed = self.flush().await;
@@ -270,7 +270,7 @@ impl Client {
     /// record, the notes, or both), keep the cached copy while a write to
     /// it is queued, and fall back to the cache when offline.
     pub async fn load_detail(&self, id: &str) -> Result<(Person, Vec<Note>), BackendError> {
-        if !self.remote {
+        if !self.path.caches() {
             return self.fetch_detail(id).await;
         }
         let key = id.to_string();
@@ -342,7 +342,7 @@ impl Client {
     /// Ask the server too (first page only): people it knows that the cache
     /// does not yet are stored, so local search finds them. Returns how many.
     pub async fn server_search(&self, text: &str) -> Result<usize, BackendError> {
-        if !self.remote || !self.backend.capabilities().server_search {
+        if !self.path.caches() || !self.backend.capabilities().server_search {
             return Ok(0);
         }
         let query = ListQuery {

@@ -4,7 +4,7 @@
 //! is refused here, when the user asks, with [`BackendError::Unsupported`]:
 //! never queued to be refused by the server later.
 
-use super::Client;
+use super::{Client, WritePath};
 use crate::backend::BackendError;
 use crate::model::{Capabilities, Note, Person, PersonField, validate_person};
 use crate::outbox::{Op, new_local_id};
@@ -87,7 +87,7 @@ impl Client {
         self.check_fields(base, edited)?;
         // A tag or organisation the server does not have: refused now.
         self.backend.check_references(base, edited)?;
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return match base {
                 Some(base) => self.backend.update_person(base, edited).await,
                 None => self.backend.create_person(edited).await,
@@ -118,7 +118,7 @@ impl Client {
         if !self.capabilities().archive {
             return Err(unsupported(self.kind(), "archive people"));
         }
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return self.backend.set_archived(id, archived).await;
         }
         let queued = self
@@ -137,7 +137,7 @@ impl Client {
         if !self.capabilities().delete {
             return Err(unsupported(self.kind(), "delete people"));
         }
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return self.backend.delete_person(id).await;
         }
         self.enqueue(Op::DeletePerson { id: id.to_string() })
@@ -156,7 +156,7 @@ impl Client {
         }
         // A missing or unknown category: refused now, never queued.
         self.backend.check_note_references(note)?;
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return if note.id.is_empty() {
                 self.backend.create_note(person_id, note).await
             } else {
@@ -198,7 +198,7 @@ impl Client {
         if !self.capabilities().note_delete {
             return Err(unsupported(self.kind(), "delete notes"));
         }
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return self
                 .backend
                 .delete_note(person_id, &note_id.to_string())
@@ -216,7 +216,7 @@ impl Client {
         if !self.capabilities().flag_notes {
             return Err(unsupported(self.kind(), "flag notes"));
         }
-        if !self.remote {
+        if self.path == WritePath::Direct {
             return self
                 .backend
                 .set_note_flag(person_id, &note_id.to_string(), flagged)

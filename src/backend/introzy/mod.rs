@@ -29,7 +29,9 @@
 //! become `Validation`, `Conflict` and friends.
 
 pub mod mentions;
+mod profile;
 pub mod wire;
+pub use profile::Options;
 
 use super::http::{Auth, HttpClient, HttpConfig, JSON, RequestSpec};
 use super::{Backend, BackendError, Cursor, EnrichOutcome, ListQuery, Page, Result};

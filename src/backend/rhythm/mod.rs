@@ -29,8 +29,10 @@
 pub mod mapping;
 pub mod notes;
 pub mod oauth;
+mod profile;
 pub mod search;
 pub mod wire;
+pub use profile::{OAuth, Options};
 
 use super::http::{Auth, HttpClient, HttpConfig, HttpResponse, JSON, RequestSpec};
 use super::introzy::encode_segment;

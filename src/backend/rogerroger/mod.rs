@@ -30,8 +30,10 @@
 //! repeated POST cannot make a second record (the server refuses a used
 //! id). Any other id (empty, `local-…`) lets the server choose.
 
+mod profile;
 mod refs;
 pub mod wire;
+pub use profile::Options;
 
 use super::http::{
     Auth, HttpClient, HttpConfig, LD_JSON, MERGE_PATCH_JSON, RateLimit, RequestSpec,
