@@ -100,8 +100,8 @@ fn first_frame() {
     println!(
         "  total             {:8.1} ms (min {:.1}, max {:.1})",
         ms(median(total_t)),
-        ms(*total.iter().min().unwrap()),
-        ms(*total.iter().max().unwrap())
+        ms(total.iter().copied().min().unwrap_or_default()),
+        ms(total.iter().copied().max().unwrap_or_default())
     );
 }
 
@@ -126,7 +126,8 @@ async fn full_sync() {
     let wall = started.elapsed();
     assert_eq!(report.error, None, "{report:?}");
     assert_eq!(report.fetched, Some(SYNCED));
-    assert_eq!(client.load_summaries().await.unwrap().len(), SYNCED);
+    let synced = client.load_summaries().await.expect("cached people");
+    assert_eq!(synced.len(), SYNCED);
     let requests = fake.recorder.request_count();
     let in_flight = requests as f64 * LATENCY.as_secs_f64() / wall.as_secs_f64();
     println!(
