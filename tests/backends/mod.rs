@@ -263,13 +263,18 @@ impl Fake for FakeRhythm {
     fn raw_family(&self, id: &str) -> Option<String> {
         text_at(&self.raw(id)?, "last_name")
     }
-    /// One note per contact, its `notes` field.
+    /// The contact's one `notes` text, read the way rolo writes it: each
+    /// note a paragraph opening with `[YYYY-MM-DD HH:MM:SS UTC] `; text
+    /// before the first stamp is one undated note. Parsed here on its own
+    /// (not with rolo's parser), so a parser bug cannot hide a lost note.
     fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)> {
-        self.raw(id)
+        let text = self
+            .raw(id)
             .and_then(|c| text_at(&c, "notes"))
-            .filter(|t| !t.is_empty())
-            .map(|t| (t, false))
+            .unwrap_or_default();
+        rhythm_paragraph_notes(&text)
             .into_iter()
+            .map(|t| (t, false))
             .collect()
     }
     fn config_name(&self) -> &'static str {
@@ -298,4 +303,47 @@ pub async fn rhythm() -> FakeRhythm {
     let fake = FakeRhythm::start().await;
     fake.set_scan_sizes(vec![25]);
     fake
+}
+
+/// The notes in a Rhythm `notes` text as rolo writes them: a paragraph
+/// (after a blank line, or at the start) opening with a
+/// `[YYYY-MM-DD HH:MM:SS UTC] ` stamp starts a note; anything before the
+/// first one is one undated note.
+pub fn rhythm_paragraph_notes(text: &str) -> Vec<String> {
+    fn stamped(line: &str) -> Option<&str> {
+        let b = line.as_bytes();
+        let shape = b.len() >= 25
+            && b[0] == b'['
+            && line.get(20..25) == Some(" UTC]")
+            && b[1..20].iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b' ',
+                13 | 16 => *c == b':',
+                _ => c.is_ascii_digit(),
+            });
+        shape.then(|| line[25..].strip_prefix(' ').unwrap_or(&line[25..]))
+    }
+    let mut notes: Vec<Vec<&str>> = Vec::new();
+    let mut preface: Vec<&str> = Vec::new();
+    let mut after_blank = true;
+    for line in text.split('\n') {
+        match stamped(line).filter(|_| after_blank) {
+            Some(rest) => notes.push(vec![rest]),
+            None => match notes.last_mut() {
+                Some(note) => note.push(line),
+                None => preface.push(line),
+            },
+        }
+        after_blank = line.trim().is_empty();
+    }
+    let preface = preface.join("\n").trim().to_string();
+    (!preface.is_empty())
+        .then_some(preface)
+        .into_iter()
+        .chain(
+            notes
+                .into_iter()
+                .map(|n| n.join("\n").trim_end().to_string()),
+        )
+        .collect()
 }
