@@ -11,11 +11,6 @@
 //! Run: `cargo bench --bench cache` (a plain timing main; figures in
 //! BENCHMARKS.md, "Cached client").
 
-#[path = "../tests/support/fake_rogerroger.rs"]
-mod fake_rogerroger;
-#[path = "../tests/support/faults.rs"]
-mod faults;
-
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::app::keymap::Keymap;
@@ -30,6 +25,7 @@ use secrecy::SecretString;
 use std::hint::black_box;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::fake_rogerroger;
 
 const CACHED: usize = 100_000;
 const SYNCED: usize = 10_000;

@@ -1,342 +1,26 @@
-//! End-to-end: the real `rolo` binary in a pseudo-terminal, with its own
-//! HOME and XDG directories. A thread feeds everything the program writes
-//! into a vt100 parser (the "screen") and keeps the raw bytes, so tests can
-//! wait for text on the screen and check the escape sequences that restore
-//! the terminal.
+//! End-to-end: the real `rolo` binary in a pseudo-terminal
+//! ([`support::pty`]) with its own HOME and XDG directories
+//! ([`support::sandbox`]) on the demo workspace: search, open, add a note,
+//! quit, and the terminal restored; signals keep the draft; bad files fail
+//! with clear messages.
 //!
 //! Every wait polls with a deadline; nothing sleeps for a fixed time.
 
-mod support;
-
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use crate::sandbox;
 use rolo::app::people::PeopleView;
 use rolo::model::PersonWithNotes;
 use rolo::store::Store;
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::pty::{Session, TIMEOUT, eventually};
+use support::sandbox::Sandbox;
 
-/// Longest any single wait may take before the test fails.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-const ENTER_ALT: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
-
-/// A private HOME with the four XDG directories.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for sub in ["home", "data", "config", "state", "cache"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        }
-        Home { dir }
-    }
-
-    fn path(&self, sub: &str) -> PathBuf {
-        self.dir.path().join(sub)
-    }
-
-    fn demo_db(&self) -> PathBuf {
-        self.path("data").join("rolo").join("demo.sqlite")
-    }
-
-    fn draft_file(&self) -> PathBuf {
-        self.path("state")
-            .join("rolo")
-            .join("drafts")
-            .join("note.json")
-    }
-
-    fn config_file(&self) -> PathBuf {
-        self.path("config").join("rolo").join("config.toml")
-    }
-
-    fn env(&self) -> Vec<(String, PathBuf)> {
-        vec![
-            ("HOME".into(), self.path("home")),
-            ("XDG_DATA_HOME".into(), self.path("data")),
-            ("XDG_CONFIG_HOME".into(), self.path("config")),
-            ("XDG_STATE_HOME".into(), self.path("state")),
-            ("XDG_CACHE_HOME".into(), self.path("cache")),
-        ]
-    }
-
-    /// `rolo` without a terminal (for start-up errors), stdin closed.
-    fn run_plain(&self) -> std::process::Output {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TERM", "xterm-256color")
-            .current_dir(self.path("home"))
-            .stdin(std::process::Stdio::null());
-        for (k, v) in self.env() {
-            cmd.env(k, v);
-        }
-        cmd.output().expect("run rolo")
-    }
-}
-
-/// What the program wrote so far.
-struct Output {
-    raw: Vec<u8>,
-    screen: vt100::Parser,
-    closed: bool,
-}
-
-type Shared = Arc<(Mutex<Output>, Condvar)>;
-
-/// The program running in a pseudo-terminal.
-struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    shared: Shared,
-    reader: Option<JoinHandle<()>>,
-    cols: u16,
-    rows: u16,
-}
-
-impl Session {
-    fn start(home: &Home, cols: u16, rows: u16) -> Session {
-        Session::start_with(home, cols, rows, &[], &[])
-    }
-
-    /// `rolo ARGS` with extra environment variables.
-    fn start_with(
-        home: &Home,
-        cols: u16,
-        rows: u16,
-        args: &[&str],
-        extra_env: &[(&str, &str)],
-    ) -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
-        cmd.args(args);
-        cmd.env_clear();
-        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        for (k, v) in home.env() {
-            cmd.env(k, v);
-        }
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        cmd.cwd(home.path("home"));
-        let child = pair.slave.spawn_command(cmd).expect("spawn rolo");
-        // Only the child holds the slave now, so reads end when it exits.
-        drop(pair.slave);
-
-        let shared: Shared = Arc::new((
-            Mutex::new(Output {
-                raw: Vec::new(),
-                screen: vt100::Parser::new(rows, cols, 0),
-                closed: false,
-            }),
-            Condvar::new(),
-        ));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let sink = shared.clone();
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => 0,
-                    Ok(n) => n,
-                };
-                let (lock, cond) = &*sink;
-                let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
-                if n == 0 {
-                    out.closed = true;
-                    cond.notify_all();
-                    return;
-                }
-                out.raw.extend_from_slice(&buf[..n]);
-                out.screen.process(&buf[..n]);
-                cond.notify_all();
-            }
-        });
-        Session {
-            child,
-            master: pair.master,
-            writer,
-            shared,
-            reader: Some(reader),
-            cols,
-            rows,
-        }
-    }
-
-    fn output(&self) -> std::sync::MutexGuard<'_, Output> {
-        self.shared.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn screen_text(&self) -> String {
-        self.output().screen.screen().contents()
-    }
-
-    fn raw(&self) -> Vec<u8> {
-        self.output().raw.clone()
-    }
-
-    /// Wait until `pred` holds for the screen text; fail with the screen.
-    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        let (lock, cond) = &*self.shared;
-        let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            let text = out.screen.screen().contents();
-            if pred(&text) {
-                return text;
-            }
-            let now = Instant::now();
-            if now >= deadline || out.closed {
-                let closed = out.closed;
-                drop(out);
-                panic!(
-                    "{}x{}: timed out waiting for {what}{}; the screen:\n{text}",
-                    self.cols,
-                    self.rows,
-                    if closed {
-                        " (the program closed the terminal)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            out = cond
-                .wait_timeout(out, (deadline - now).min(Duration::from_millis(50)))
-                .unwrap()
-                .0;
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |screen| screen.contains(text))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush keys");
-    }
-
-    fn pid(&self) -> libc::pid_t {
-        self.child.process_id().expect("child pid") as libc::pid_t
-    }
-
-    fn signal(&self, sig: libc::c_int) {
-        // SAFETY: kill(2) with the pid of our own child; no memory involved.
-        let rc = unsafe { libc::kill(self.pid(), sig) };
-        assert_eq!(rc, 0, "kill({}, {sig})", self.pid());
-    }
-
-    /// Wait for the program to exit and for its last output to arrive.
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() >= deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "{}x{}: rolo did not exit; the screen:\n{}",
-                    self.cols,
-                    self.rows,
-                    self.screen_text()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        // The reader sees end-of-file once the last writer (the child) is gone.
-        let (lock, cond) = &*self.shared;
-        let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
-        while !out.closed {
-            let now = Instant::now();
-            assert!(now < deadline, "the pty never reached end of file");
-            out = cond.wait_timeout(out, deadline - now).unwrap().0;
-        }
-        drop(out);
-        if let Some(reader) = self.reader.take() {
-            reader.join().unwrap();
-        }
-        status
-    }
-
-    /// The line discipline flags of the terminal (the master's termios
-    /// reads the slave's on Linux).
-    fn termios_lflag(&self) -> libc::tcflag_t {
-        let fd = self.master.as_raw_fd().expect("master fd");
-        // SAFETY: a zeroed termios is a valid out-parameter; fd is open.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        let rc = unsafe { libc::tcgetattr(fd, &mut t) };
-        assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
-        t.c_lflag
-    }
-
-    fn assert_raw_mode(&self) {
-        let lflag = self.termios_lflag();
-        assert_eq!(
-            lflag & (libc::ICANON | libc::ECHO),
-            0,
-            "rolo runs in raw mode"
-        );
-    }
-
-    /// After exit: the alternate screen was left after it was last entered,
-    /// the cursor shown again, and the tty is back in cooked mode.
-    fn assert_terminal_restored(&self) {
-        let raw = self.raw();
-        let entered = rfind(&raw, ENTER_ALT).expect("rolo entered the alternate screen");
-        let left = rfind(&raw, LEAVE_ALT).expect("rolo left the alternate screen");
-        assert!(
-            left > entered,
-            "the last alternate-screen switch is an exit"
-        );
-        let shown = rfind(&raw, SHOW_CURSOR).expect("the cursor is shown again");
-        assert!(shown > entered, "the cursor is shown after the last frame");
-        assert!(
-            !self
-                .shared
-                .0
-                .lock()
-                .unwrap()
-                .screen
-                .screen()
-                .alternate_screen(),
-            "the emulated terminal is back on the main screen"
-        );
-        let lflag = self.termios_lflag();
-        assert_eq!(
-            lflag & (libc::ICANON | libc::ECHO),
-            libc::ICANON | libc::ECHO,
-            "the tty is back in cooked mode (ICANON and ECHO set)"
-        );
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// `rolo` without a terminal (for start-up errors), stdin closed.
+fn run_plain(home: &Sandbox) -> std::process::Output {
+    home.cmd(&[])
+        .env("TERM", "xterm-256color")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run rolo")
 }
 
 /// The status line counts the people once the list has loaded ("240 people").
@@ -349,10 +33,6 @@ fn people_loaded(screen: &str) -> bool {
             .collect();
         digits.parse::<u64>().is_ok_and(|n| n > 0)
     })
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// A demo person and a part of their name that puts them first in the
@@ -404,7 +84,7 @@ fn demo_target() -> Target {
 }
 
 /// Start, find the target, open them and start a note with `text` typed.
-fn start_note(home: &Home, cols: u16, rows: u16, target: &Target, text: &str) -> Session {
+fn start_note(home: &Sandbox, cols: u16, rows: u16, target: &Target, text: &str) -> Session {
     let mut s = Session::start(home, cols, rows);
     s.wait_until("the demo workspace with its people loaded", |screen| {
         screen.contains("demo workspace") && people_loaded(screen)
@@ -431,7 +111,7 @@ fn start_note(home: &Home, cols: u16, rows: u16, target: &Target, text: &str) ->
 }
 
 fn search_open_note_quit(cols: u16, rows: u16) {
-    let home = Home::new();
+    let home = sandbox();
     let target = demo_target();
     let text = format!("Met at the {cols}x{rows} meetup");
     let mut s = start_note(&home, cols, rows, &target, &text);
@@ -467,7 +147,7 @@ fn search_open_add_note_and_quit_80x24() {
 }
 
 fn signal_keeps_the_draft(sig: libc::c_int, cols: u16, rows: u16) {
-    let home = Home::new();
+    let home = sandbox();
     let target = demo_target();
     let text = format!("Unsent thoughts {sig}");
     let s = start_note(&home, cols, rows, &target, &text);
@@ -520,7 +200,7 @@ fn assert_no_panic(out: &std::process::Output) {
 
 #[test]
 fn corrupt_database_fails_with_a_clear_message() {
-    let home = Home::new();
+    let home = sandbox();
     let db = home.demo_db();
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     let garbage: Vec<u8> = (0..8192u32)
@@ -528,7 +208,7 @@ fn corrupt_database_fails_with_a_clear_message() {
         .collect();
     std::fs::write(&db, &garbage).unwrap();
 
-    let out = home.run_plain();
+    let out = run_plain(&home);
     assert!(!out.status.success(), "rolo refuses a corrupt database");
     assert_no_panic(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -546,7 +226,7 @@ fn corrupt_database_fails_with_a_clear_message() {
 
 #[test]
 fn unknown_action_in_config_names_file_line_and_key() {
-    let home = Home::new();
+    let home = sandbox();
     let config = home.config_file();
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(
@@ -555,7 +235,7 @@ fn unknown_action_in_config_names_file_line_and_key() {
     )
     .unwrap();
 
-    let out = home.run_plain();
+    let out = run_plain(&home);
     assert!(!out.status.success(), "rolo refuses the config");
     assert_no_panic(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -570,15 +250,6 @@ fn unknown_action_in_config_names_file_line_and_key() {
         !home.demo_db().exists(),
         "nothing is created before the config is valid"
     );
-}
-
-/// Poll `pred` (outside the screen) until it holds.
-fn eventually(what: &str, pred: impl Fn() -> bool) {
-    let deadline = Instant::now() + TIMEOUT;
-    while !pred() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
 }
 
 /// Issue #8, point 7: on a slow server, `j l n` and then a note typed at
@@ -602,7 +273,7 @@ fn a_note_typed_while_a_slow_server_loads_the_person_is_note_text() {
         "firstName": "Bob", "lastName": "Brouwer", "email": "bob@example.test"
     }));
     fake.seed_note(&ada, "Lunch");
-    let home = Home::new();
+    let home = sandbox();
     let config = home.config_file();
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(
@@ -633,7 +304,7 @@ fn a_note_typed_while_a_slow_server_loads_the_person_is_note_text() {
     assert!(!screen.contains("Delete"), "no delete question:\n{screen}");
     s.send("\x13"); // Ctrl-S
     s.wait_for("note saved");
-    eventually("Bob's note on the server", || {
+    eventually("Bob's note on the server", TIMEOUT, || {
         fake.raw_notes(&bob)
             .iter()
             .any(|n| n["content"] == "Dinner with dad\nand Bob")
