@@ -5,6 +5,11 @@
 //! and the TUI in a pseudo-terminal. One binary for the tier
 //! (`cargo test --test wired`, `cargo test --test wired contract::`).
 
+// A failed unwrap in a test is a failed test, with the value in the
+// message (clippy.toml allows it in #[test] functions; this covers their
+// helpers too).
+#![allow(clippy::unwrap_used)]
+
 mod cached_client;
 mod cli;
 mod contract;
