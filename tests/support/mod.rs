@@ -17,6 +17,7 @@
 pub mod app;
 pub mod backends;
 pub mod doc_shapes;
+pub mod fake_core;
 pub mod fake_introzy;
 pub mod fake_rhythm;
 pub mod fake_rogerroger;
