@@ -1,7 +1,7 @@
 //! Every exit code rolo returns, in one enum, and the one function per
 //! error kind that picks it. One code means one outcome: scripts can branch
 //! on it without reading the message. The README's exit-code table is
-//! checked against [`Exit::ALL`] (`tests/cli.rs`).
+//! checked against [`Exit::ALL`] (`tests/wired/cli.rs`).
 
 use crate::backend::BackendError;
 use crate::config::ConfigError;

@@ -2,7 +2,7 @@
 //! keymap, and its set-up block must hold exactly the two commands.
 //!
 //! After changing `assets/keymap.toml` or an action's description, run
-//! `ROLO_BLESS=1 cargo test --test readme` to rewrite the README's keymap
+//! `ROLO_BLESS=1 cargo test --test pure readme::` to rewrite the README's keymap
 //! section from the live keymap (then review the diff).
 
 use rolo::app::keymap::{KeyMode, Keymap};
@@ -200,7 +200,7 @@ fn readme_keymap_matches_the_live_default_keymap() {
         assert_eq!(
             rows, want_rows,
             "README keymap for mode '{mode}' differs from the live keymap; \
-             run `ROLO_BLESS=1 cargo test --test readme` to regenerate:\n{generated}"
+             run `ROLO_BLESS=1 cargo test --test pure readme::` to regenerate:\n{generated}"
         );
     }
     assert_eq!(

@@ -7,7 +7,7 @@
 //! empty while a key remains), RFC 6902 PATCH (415 for other content types),
 //! PUT, DELETE, merge and social-profile lookup. Records are raw JSON, and
 //! every reply has the keys and value types of the document's samples
-//! (tests/rhythm.rs checks them against the document).
+//! (tests/wired/rhythm.rs checks them against the document).
 //!
 //! Status codes as documented: create answers 200; 403 is a locked contact
 //! (`sys_locked`: "cannot be changed via the API") on any write; 409 means

@@ -1,8 +1,8 @@
 //! An in-process RogerRoger API that answers the way its documents do
 //! (`../shared/api/rogerroger-people-reference.txt`,
 //! `rogerroger-people-http-examples.txt`, `rogerroger-related-resources.md`;
-//! DESIGN.md §4). `tests/rogerroger.rs` checks every response shape against
-//! the documents' examples.
+//! `../shared/DESIGN.md` §4). `tests/wired/rogerroger.rs` checks every
+//! response shape against the documents' examples.
 //!
 //! * People and notes exactly as the examples show them: relations are IRI
 //!   strings (`owner`, `tags`, `segments`, `organizations`, note `author`

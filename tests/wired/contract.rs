@@ -3,8 +3,9 @@
 //!
 //! ## Adding a backend (a few lines)
 //! 1. Put its fake server in `tests/support/fake_<name>.rs` and declare it
-//!    in `tests/support/mod.rs` (`pub mod fake_<name>;`). Use
-//!    `super::faults` for faults and the request log.
+//!    in `tests/support/mod.rs` (`pub mod fake_<name>;`). Serve it with
+//!    `crate::fake_core` and use `crate::faults` for faults and the request
+//!    log.
 //! 2. Below, write a harness struct holding the fake and the backend, with
 //!    an async `start()`. `impl Harness` for it (seed people, read a raw
 //!    stored record back, which raw keys every write changes, ...) and, for a
@@ -404,7 +405,7 @@ impl NetHarness for IntrozyHarness {
 }
 
 /// Rhythm Rolodex against its fake server (static `Authorization` key; the
-/// OAuth2 path has its own tests in tests/rhythm.rs).
+/// OAuth2 path has its own tests in tests/wired/rhythm.rs).
 pub struct RhythmHarness {
     fake: FakeRhythm,
     backend: RhythmBackend,
@@ -414,7 +415,7 @@ impl RhythmHarness {
     pub async fn start() -> RhythmHarness {
         let fake = FakeRhythm::start().await;
         // Regular pages so page counts are predictable here; short and empty
-        // pages are covered in tests/rhythm.rs.
+        // pages are covered in tests/wired/rhythm.rs.
         fake.set_scan_sizes(vec![25]);
         let backend = rh_backend(&fake, fake_rh::STATIC_KEY);
         RhythmHarness { fake, backend }

@@ -1326,7 +1326,7 @@ fn a_cache_from_the_previous_release_takes_reference_data() {
 /// The figures in the report: against a server enforcing the documented 20
 /// requests per sliding minute, the first sync of 500 people, then opening
 /// 20 of them while a sync runs. Takes a few real minutes:
-/// `cargo test --test rogerroger -- --ignored --nocapture measure`.
+/// `cargo test --test wired rogerroger::measure -- --ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "takes minutes of real time under the real 20/minute budget"]
 async fn measure_requests_per_minute_under_the_documented_budget() {
