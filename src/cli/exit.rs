@@ -2,7 +2,7 @@
 //! it for an error of any kind ([`exit_for`]); and the CLI's error, built
 //! from it. One code means one outcome: scripts can branch on it without
 //! reading the message. The README's exit-code table is
-//! checked against [`Exit::ALL`] (`tests/cli.rs`).
+//! checked against [`Exit::ALL`] (`tests/wired/cli.rs`).
 
 use crate::backend::BackendError;
 use crate::config::ConfigError;

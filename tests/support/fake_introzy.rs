@@ -21,11 +21,11 @@
 //! - the enrichment job fills custom fields (Introzy has no job-title
 //!   column, so a title lands in `cf_job_title`) after a delay.
 
-#![allow(dead_code)]
 // Handlers return their error reply directly; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, FakeClock, Fault, Recorder};
+use crate::fake_core::{self, Records, Served, Shared, header_text};
+use crate::faults::{self, FakeClock, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -34,7 +34,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get, post};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
 pub const API_KEY: &str = "introzy_test_key_0123456789";
@@ -101,13 +101,13 @@ struct Data {
 
 #[derive(Clone)]
 struct AppState {
-    data: Arc<Mutex<Data>>,
+    data: Shared<Data>,
     clock: Arc<FakeClock>,
 }
 
 impl AppState {
     fn lock(&self) -> MutexGuard<'_, Data> {
-        self.data.lock().unwrap_or_else(|e| e.into_inner())
+        self.data.lock()
     }
 }
 
@@ -115,13 +115,7 @@ pub struct FakeIntrozy {
     pub base_url: String,
     pub recorder: Recorder,
     state: AppState,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeIntrozy {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _served: Served,
 }
 
 fn error_body(_status: u16, message: &str) -> Value {
@@ -169,12 +163,12 @@ impl FakeIntrozy {
     pub async fn start() -> FakeIntrozy {
         let recorder = Recorder::default();
         let state = AppState {
-            data: Arc::new(Mutex::new(Data {
+            data: Shared::new(Data {
                 enrich_delay: Duration::from_millis(150),
                 enrichment: default_enrichment(),
                 custom_fields: default_custom_fields(),
                 ..Default::default()
-            })),
+            }),
             clock: Arc::new(FakeClock::default()),
         };
         let rec = recorder.clone();
@@ -192,18 +186,12 @@ impl FakeIntrozy {
                 faults::apply(rec.clone(), error_body, req, next)
             }))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake introzy");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let served = fake_core::serve("fake introzy", app).await;
         FakeIntrozy {
-            base_url: format!("http://{addr}"),
+            base_url: served.base_url.clone(),
             recorder,
             state,
-            task,
+            _served: served,
         }
     }
 
@@ -271,7 +259,7 @@ impl FakeIntrozy {
     /// The stored record, exactly as the server holds it.
     pub fn raw(&self, id: &str) -> Option<Value> {
         let data = self.state.lock();
-        data.people.iter().find(|p| p["id"] == id).cloned()
+        data.people.by_id(id).cloned()
     }
 
     pub fn raw_notes(&self, person_id: &str) -> Vec<Value> {
@@ -438,10 +426,7 @@ fn mention_ids(content: &str) -> Vec<String> {
 
 async fn auth(headers: HeaderMap, req: Request, next: Next) -> Response {
     let expected = format!("Bearer {API_KEY}");
-    match headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+    match header_text(&headers, header::AUTHORIZATION) {
         Some(v) if v == expected => next.run(req).await,
         Some(_) => fail(StatusCode::UNAUTHORIZED, "Invalid API key"),
         None => fail(StatusCode::UNAUTHORIZED, "Authorization header required"),
@@ -499,31 +484,25 @@ async fn list_people(
         Err(r) => return r,
     };
     let data = state.lock();
-    let matching: Vec<&Value> = data
+    let matching = data
         .people
         .iter()
         .filter(|p| q.get("search").is_none_or(|s| matches_search(p, s)))
         .filter(|p| {
             q.get("companyId")
                 .is_none_or(|c| p["company"]["id"].as_str() == Some(c))
-        })
-        .collect();
-    let total = matching.len();
-    let page: Vec<Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(list_view)
-        .collect();
+        });
+    let page = fake_core::page(matching, offset, limit);
+    let people: Vec<Value> = page.items.into_iter().map(list_view).collect();
     ok(
         StatusCode::OK,
-        json!({"people": page, "total": total, "limit": limit, "offset": offset,
-               "hasMore": offset + limit < total}),
+        json!({"people": people, "total": page.total, "limit": limit, "offset": offset,
+               "hasMore": page.more}),
     )
 }
 
 async fn get_person(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match state.lock().people.iter().find(|p| p["id"] == id) {
+    match state.lock().people.by_id(&id) {
         Some(p) => ok(StatusCode::OK, p.clone()),
         None => fail(StatusCode::NOT_FOUND, "Person not found"),
     }
@@ -584,7 +563,7 @@ fn email_taken(data: &Data, email: &str, except: Option<&str>) -> bool {
 /// `companyId` must exist; `companyName` finds or creates a company.
 fn resolve_company(data: &mut Data, body: &Map<String, Value>) -> Result<Option<Value>, String> {
     if let Some(id) = str_field(body, "companyId") {
-        return match data.companies.iter().find(|c| c["id"] == id) {
+        return match data.companies.by_id(id) {
             Some(c) => Ok(Some(c.clone())),
             None => Err("Company not found".into()),
         };
@@ -705,7 +684,7 @@ async fn patch_person(
     if let Some(msg) = invalid_custom_field(&data.custom_fields, &body) {
         return fail(StatusCode::BAD_REQUEST, &msg);
     }
-    let Some(current) = data.people.iter().find(|p| p["id"] == id) else {
+    let Some(current) = data.people.by_id(&id) else {
         return fail(StatusCode::NOT_FOUND, "Person not found");
     };
     if let Some(email) = str_field(&body, "email") {
@@ -725,7 +704,7 @@ async fn patch_person(
         Err(msg) => return fail(StatusCode::BAD_REQUEST, &msg),
     };
     let now = state.clock.tick();
-    let Some(person) = data.people.iter_mut().find(|p| p["id"] == id) else {
+    let Some(person) = data.people.by_id_mut(&id) else {
         return fail(StatusCode::NOT_FOUND, "Person not found");
     };
     apply_person_patch(person, &body, company);
@@ -737,7 +716,7 @@ async fn patch_person(
 async fn enrich(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let (name, email, delay, enrichment) = {
         let data = state.lock();
-        let Some(person) = data.people.iter().find(|p| p["id"] == id) else {
+        let Some(person) = data.people.by_id(&id) else {
             return fail(StatusCode::NOT_FOUND, "Person not found");
         };
         let email = person["email"].as_str().unwrap_or_default().to_string();
@@ -763,7 +742,7 @@ async fn enrich(State(state): State<AppState>, Path(id): Path<String>) -> Respon
         };
         let now = job_state.clock.tick();
         let mut data = job_state.lock();
-        if let Some(person) = data.people.iter_mut().find(|p| p["id"] == job_id) {
+        if let Some(person) = data.people.by_id_mut(&job_id) {
             apply_person_patch(person, patch, None);
             person["updatedAt"] = json!(now);
         }
@@ -785,7 +764,7 @@ async fn custom_fields(State(state): State<AppState>) -> Response {
 }
 
 fn person_exists(data: &Data, id: &str) -> bool {
-    data.people.iter().any(|p| p["id"] == id)
+    data.people.has_id(id)
 }
 
 async fn list_notes(

@@ -7,7 +7,7 @@
 //! empty while a key remains), RFC 6902 PATCH (415 for other content types),
 //! PUT, DELETE, merge and social-profile lookup. Records are raw JSON, and
 //! every reply has the keys and value types of the document's samples
-//! (tests/rhythm.rs checks them against the document).
+//! (tests/wired/rhythm.rs checks them against the document).
 //!
 //! Status codes as documented: create answers 200; 403 is a locked contact
 //! (`sys_locked`: "cannot be changed via the API") on any write; 409 means
@@ -18,11 +18,11 @@
 //! items are sparse (a key is absent until set), a failed JSON Patch `test`
 //! is the documented 400 for an invalid patch.
 
-#![allow(dead_code)]
 // Handlers return their error reply directly; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, FakeClock, Fault, Recorder};
+use crate::fake_core::{self, Served, Shared, header_text};
+use crate::faults::{self, FakeClock, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -32,7 +32,7 @@ use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub const TENANT: &str = "acme";
@@ -61,14 +61,14 @@ struct Data {
 
 #[derive(Clone)]
 struct AppState {
-    data: Arc<Mutex<Data>>,
+    data: Shared<Data>,
     clock: Arc<FakeClock>,
     token_requests: Arc<AtomicUsize>,
 }
 
 impl AppState {
     fn lock(&self) -> MutexGuard<'_, Data> {
-        self.data.lock().unwrap_or_else(|e| e.into_inner())
+        self.data.lock()
     }
 }
 
@@ -76,13 +76,7 @@ pub struct FakeRhythm {
     pub base_url: String,
     pub recorder: Recorder,
     state: AppState,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeRhythm {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _served: Served,
 }
 
 fn error_body(_status: u16, message: &str) -> Value {
@@ -101,7 +95,7 @@ impl FakeRhythm {
     pub async fn start() -> FakeRhythm {
         let recorder = Recorder::default();
         let state = AppState {
-            data: Arc::new(Mutex::new(Data {
+            data: Shared::new(Data {
                 contacts: BTreeMap::new(),
                 social: HashMap::new(),
                 tokens: HashMap::new(),
@@ -111,7 +105,7 @@ impl FakeRhythm {
                 null_last_key: false,
                 organizations: HashMap::new(),
                 next_id: 0,
-            })),
+            }),
             clock: Arc::new(FakeClock::default()),
             token_requests: Arc::new(AtomicUsize::new(0)),
         };
@@ -136,18 +130,12 @@ impl FakeRhythm {
                 faults::apply(rec.clone(), error_body, req, next)
             }))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake rhythm");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let served = fake_core::serve("fake rhythm", app).await;
         FakeRhythm {
-            base_url: format!("http://{addr}"),
+            base_url: served.base_url.clone(),
             recorder,
             state,
-            task,
+            _served: served,
         }
     }
 
@@ -342,10 +330,7 @@ async fn auth(
     req: Request,
     next: Next,
 ) -> Response {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let value = header_text(&headers, header::AUTHORIZATION).unwrap_or_default();
     let allowed = value == STATIC_KEY
         || value.strip_prefix("Bearer ").is_some_and(|t| {
             state

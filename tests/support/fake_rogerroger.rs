@@ -1,8 +1,8 @@
 //! An in-process RogerRoger API that answers the way its documents do
 //! (`../shared/api/rogerroger-people-reference.txt`,
 //! `rogerroger-people-http-examples.txt`, `rogerroger-related-resources.md`;
-//! DESIGN.md §4). `tests/rogerroger.rs` checks every response shape against
-//! the documents' examples.
+//! `../shared/DESIGN.md` §4). `tests/wired/rogerroger.rs` checks every
+//! response shape against the documents' examples.
 //!
 //! * People and notes exactly as the examples show them: relations are IRI
 //!   strings (`owner`, `tags`, `segments`, `organizations`, note `author`
@@ -32,11 +32,11 @@
 //! 20 per sliding minute, or a scaled budget); over it, 429 with
 //! `Retry-After`. Faults and the request log come from `faults.rs`.
 
-#![allow(dead_code)]
 // Handlers return early with a ready `Response`; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, Fault, Recorder};
+use crate::fake_core::{self, Records, Served, Shared, header_text};
+use crate::faults::{self, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -45,7 +45,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 pub const API_KEY: &str = "rr_test_key_5f2b9c0e7d41";
@@ -123,11 +123,11 @@ struct Data {
 
 impl Data {
     fn person_index(&self, id: &str) -> Option<usize> {
-        self.people.iter().position(|p| p["id"] == id)
+        self.people.index_of(id)
     }
 
     fn person_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.people.iter_mut().find(|p| p["id"] == id)
+        self.people.by_id_mut(id)
     }
 
     /// Wall-clock time, strictly increasing so every write changes `updatedAt`.
@@ -191,18 +191,18 @@ pub struct Arrival {
 
 #[derive(Clone, Default)]
 struct AppState {
-    data: Arc<Mutex<Data>>,
-    limit: Arc<Mutex<Limit>>,
-    arrivals: Arc<Mutex<Vec<Arrival>>>,
+    data: Shared<Data>,
+    limit: Shared<Limit>,
+    arrivals: Shared<Vec<Arrival>>,
 }
 
 impl AppState {
     fn lock(&self) -> MutexGuard<'_, Data> {
-        self.data.lock().unwrap_or_else(|e| e.into_inner())
+        self.data.lock()
     }
 
     fn limit(&self) -> MutexGuard<'_, Limit> {
-        self.limit.lock().unwrap_or_else(|e| e.into_inner())
+        self.limit.lock()
     }
 }
 
@@ -210,13 +210,7 @@ pub struct FakeRogerRoger {
     pub base_url: String,
     pub recorder: Recorder,
     state: AppState,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeRogerRoger {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _served: Served,
 }
 
 /// RFC 7807 problem body, as API Platform renders errors.
@@ -287,7 +281,7 @@ async fn not_allowed(req: Request) -> Response {
 }
 
 async fn auth(req: Request, next: Next) -> Response {
-    match req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
+    match header_text(req.headers(), "x-api-key") {
         Some(API_KEY) => next.run(req).await,
         // Real servers echo what they got; the client must scrub it.
         Some(other) => problem(
@@ -338,16 +332,12 @@ async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> 
         }
         None => next.run(req).await,
     };
-    state
-        .arrivals
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(Arrival {
-            at,
-            method,
-            path,
-            status: resp.status().as_u16(),
-        });
+    state.arrivals.lock().push(Arrival {
+        at,
+        method,
+        path,
+        status: resp.status().as_u16(),
+    });
     resp
 }
 
@@ -407,18 +397,12 @@ impl FakeRogerRoger {
                 faults::apply(rec.clone(), error_body, req, next)
             }))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake rogerroger");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let served = fake_core::serve("fake rogerroger", app).await;
         FakeRogerRoger {
-            base_url: format!("http://{addr}"),
+            base_url: served.base_url.clone(),
             recorder,
             state,
-            task,
+            _served: served,
         }
     }
 
@@ -572,11 +556,7 @@ impl FakeRogerRoger {
 
     /// Every request that passed the fault layer, with its answer.
     pub fn arrivals(&self) -> Vec<Arrival> {
-        self.state
-            .arrivals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.state.arrivals.lock().clone()
     }
 }
 
@@ -910,15 +890,11 @@ fn collection(
     filters: &[&str],
 ) -> Result<Value, Response> {
     let (page, per) = paging(q)?;
-    let total = items.len();
-    let last = total.div_ceil(per).max(1);
     // Clone only the page: the benchmark lists 10,000 people.
-    let members: Vec<Value> = items
-        .into_iter()
-        .skip((page - 1) * per)
-        .take(per)
-        .cloned()
-        .collect();
+    let window = fake_core::page(items, (page - 1) * per, per);
+    let total = window.total;
+    let last = total.div_ceil(per).max(1);
+    let members: Vec<Value> = window.items.into_iter().cloned().collect();
     let mut rest: Params = q.iter().filter(|(k, _)| k != "page").cloned().collect();
     rest.sort();
     let link = |p: usize| {
