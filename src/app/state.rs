@@ -21,8 +21,8 @@ pub use review::{Review, ReviewItem};
 use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
 use super::people::PeopleView;
-use crate::model::{Capabilities, Note, Person};
 pub use crate::drafts::Draft;
+use crate::model::{Capabilities, Note, Person};
 pub use crate::workspace::Workspace;
 use std::sync::Arc;
 
