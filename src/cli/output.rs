@@ -5,48 +5,89 @@
 
 use super::Format;
 use super::exit::{CliError, internal, io};
-use crate::model::{Note, Person, Phone};
+use crate::model::field::{FieldKind, PersonField, split_list};
+use crate::model::{Note, Person};
 use crate::sanitize::{for_display, for_output, write_json};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use serde_json::Value;
 use std::io::Write;
 
-/// The normalised person shape of `--format json`, the same for every backend.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonOut {
-    pub id: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub display_name: String,
-    pub emails: Vec<String>,
-    pub phones: Vec<Phone>,
-    pub company: String,
-    pub job_title: String,
-    pub tags: Vec<String>,
-    pub custom_fields: BTreeMap<String, serde_json::Value>,
-    pub archived: bool,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
+/// The catalogue fields `--format json` and `--format csv` print, in
+/// their order; a key is the catalogue's [`PersonField::key`]. Printing
+/// another field costs one entry here.
+const PRINTED: &[PersonField] = &[
+    PersonField::GivenName,
+    PersonField::FamilyName,
+    PersonField::Emails,
+    PersonField::Phones,
+    PersonField::Company,
+    PersonField::JobTitle,
+    PersonField::Tags,
+    PersonField::CustomFields,
+];
+
+/// What `value` gives a field: its value in JSON, typed by its kind.
+fn json_value(field: PersonField, p: &Person) -> Value {
+    let list = |items: &[String]| Value::from(items.to_vec());
+    match field.kind() {
+        FieldKind::Text => Value::String(field.get(p)),
+        FieldKind::List => match field {
+            PersonField::Emails => list(&p.emails),
+            PersonField::Tags => list(&p.tags),
+            // Every list field is named above (a test checks it).
+            _ => list(&split_list(&field.get(p))),
+        },
+        FieldKind::PhoneList => serde_json::to_value(&p.phones).unwrap_or_default(),
+        FieldKind::Custom => serde_json::to_value(&p.custom_fields).unwrap_or_default(),
+    }
 }
+
+/// The field as one CSV cell: lists joined by `;`, phones by their
+/// numbers; custom fields have no column.
+fn csv_cell(field: PersonField, p: &Person) -> Option<String> {
+    let joined = |v: Value| {
+        v.as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(s) => s.as_str(),
+                        // A phone: its number.
+                        other => other["number"].as_str().unwrap_or(""),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .unwrap_or_default()
+    };
+    match field.kind() {
+        FieldKind::Text => Some(field.get(p)),
+        FieldKind::List | FieldKind::PhoneList => Some(joined(json_value(field, p))),
+        FieldKind::Custom => None,
+    }
+}
+
+/// The normalised person shape of `--format json`, the same for every
+/// backend: the id, the [`PRINTED`] fields (the display name after the
+/// family name), whether archived, and when created and updated.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct PersonOut(serde_json::Map<String, Value>);
 
 impl From<&Person> for PersonOut {
     fn from(p: &Person) -> Self {
-        PersonOut {
-            id: p.id.clone(),
-            given_name: p.given_name.clone(),
-            family_name: p.family_name.clone(),
-            display_name: p.full_name(),
-            emails: p.emails.clone(),
-            phones: p.phones.clone(),
-            company: p.company.clone(),
-            job_title: p.job_title.clone(),
-            tags: p.tags.clone(),
-            custom_fields: p.custom_fields.clone(),
-            archived: p.archived,
-            created_at: p.created_at.clone(),
-            updated_at: p.updated_at.clone(),
+        let mut out = serde_json::Map::new();
+        out.insert("id".into(), p.id.clone().into());
+        for &field in PRINTED {
+            out.insert(field.key().into(), json_value(field, p));
+            if field == PersonField::FamilyName {
+                out.insert("displayName".into(), p.full_name().into());
+            }
         }
+        out.insert("archived".into(), p.archived.into());
+        out.insert("createdAt".into(), p.created_at.clone().into());
+        out.insert("updatedAt".into(), p.updated_at.clone().into());
+        PersonOut(out)
     }
 }
 
@@ -88,51 +129,40 @@ pub(super) fn json_line<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<
     writeln!(out).map_err(io)
 }
 
+/// The header of `--format csv` for people, in the order of [`csv_row`].
+fn csv_header() -> Vec<&'static str> {
+    let mut header = vec!["id"];
+    for &field in PRINTED {
+        if field.kind() != FieldKind::Custom {
+            header.push(field.key());
+        }
+        if field == PersonField::FamilyName {
+            header.push("displayName");
+        }
+    }
+    header.extend(["archived", "createdAt", "updatedAt"]);
+    header
+}
+
 /// One CSV row of a person; every text cleaned for the terminal.
-#[derive(Serialize)]
-struct CsvRow {
-    id: String,
-    #[serde(rename = "givenName")]
-    given_name: String,
-    #[serde(rename = "familyName")]
-    family_name: String,
-    #[serde(rename = "displayName")]
-    display_name: String,
-    emails: String,
-    phones: String,
-    company: String,
-    #[serde(rename = "jobTitle")]
-    job_title: String,
-    tags: String,
-    archived: bool,
-    #[serde(rename = "createdAt")]
-    created_at: String,
-    #[serde(rename = "updatedAt")]
-    updated_at: String,
+fn csv_row(p: &Person) -> Vec<String> {
+    let mut row = vec![clean(&p.id)];
+    for &field in PRINTED {
+        if let Some(cell) = csv_cell(field, p) {
+            row.push(clean(&cell));
+        }
+        if field == PersonField::FamilyName {
+            row.push(clean(&p.full_name()));
+        }
+    }
+    row.push(p.archived.to_string());
+    row.push(clean(p.created_at.as_deref().unwrap_or("")));
+    row.push(clean(p.updated_at.as_deref().unwrap_or("")));
+    row
 }
 
 fn clean(text: &str) -> String {
     for_output(text).into_owned()
-}
-
-impl From<&Person> for CsvRow {
-    fn from(p: &Person) -> Self {
-        let phones: Vec<&str> = p.phones.iter().map(|p| p.number.as_str()).collect();
-        CsvRow {
-            id: clean(&p.id),
-            given_name: clean(&p.given_name),
-            family_name: clean(&p.family_name),
-            display_name: clean(&p.full_name()),
-            emails: clean(&p.emails.join(";")),
-            phones: clean(&phones.join(";")),
-            company: clean(&p.company),
-            job_title: clean(&p.job_title),
-            tags: clean(&p.tags.join(";")),
-            archived: p.archived,
-            created_at: clean(p.created_at.as_deref().unwrap_or("")),
-            updated_at: clean(p.updated_at.as_deref().unwrap_or("")),
-        }
-    }
 }
 
 /// One CSV row of a note.
@@ -169,6 +199,20 @@ fn csv_rows<R: Serialize>(
     w.flush().map_err(io)
 }
 
+/// People as CSV: the header, then one row each (nothing at all for
+/// nobody, as for notes).
+fn csv_records(people: &[Person], out: &mut dyn Write) -> Result<(), CliError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(csv_header()).map_err(csv_err)?;
+    for p in people {
+        w.write_record(csv_row(p)).map_err(csv_err)?;
+    }
+    w.flush().map_err(io)
+}
+
 pub(super) fn print_notes(
     notes: &[Note],
     format: Format,
@@ -201,7 +245,7 @@ pub(super) fn print_people(
 ) -> Result<(), CliError> {
     match format {
         Format::Json => json_line(&people.iter().map(PersonOut::from).collect::<Vec<_>>(), out),
-        Format::Csv => csv_rows(people.iter().map(CsvRow::from), out),
+        Format::Csv => csv_records(people, out),
         Format::Table => {
             for p in people {
                 // Table output goes to a terminal: sanitise like the TUI does.
@@ -268,4 +312,51 @@ pub(super) fn print_person_table(
         .map_err(io)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_field_prints_as_its_list() {
+        let lists: Vec<PersonField> = PersonField::all()
+            .filter(|f| f.kind() == FieldKind::List)
+            .collect();
+        assert_eq!(
+            lists,
+            [PersonField::Emails, PersonField::Tags],
+            "a new list field needs its arm in json_value"
+        );
+    }
+
+    #[test]
+    fn json_and_csv_print_the_same_fields() {
+        let p = Person {
+            id: "p1".into(),
+            given_name: "Grace".into(),
+            family_name: "Hopper".into(),
+            emails: vec!["g@navy.mil".into(), "grace@x.org".into()],
+            phones: crate::model::field::parse_phones("+1 555 (work)"),
+            tags: vec!["vip, old".into()],
+            ..Default::default()
+        };
+        let json = serde_json::to_value(PersonOut::from(&p)).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut header = csv_header();
+        header.insert(header.len() - 3, "customFields");
+        assert_eq!(keys, header);
+        assert_eq!(json["tags"], serde_json::json!(["vip, old"]));
+        assert_eq!(json["phones"][0]["number"], "+1 555");
+        let row = csv_row(&p);
+        assert_eq!(row.len(), csv_header().len());
+        assert_eq!(row[4], "g@navy.mil;grace@x.org");
+        assert_eq!(row[5], "+1 555");
+        assert_eq!(row[8], "vip, old");
+    }
 }
