@@ -11,11 +11,6 @@
 //! Run: `cargo bench --bench cache` (a plain timing main; figures in
 //! BENCHMARKS.md, "Cached client").
 
-#[path = "../tests/support/fake_rogerroger.rs"]
-mod fake_rogerroger;
-#[path = "../tests/support/faults.rs"]
-mod faults;
-
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::app::keymap::Keymap;
@@ -30,6 +25,7 @@ use secrecy::SecretString;
 use std::hint::black_box;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::fake_rogerroger;
 
 const CACHED: usize = 100_000;
 const SYNCED: usize = 10_000;
@@ -100,8 +96,8 @@ fn first_frame() {
     println!(
         "  total             {:8.1} ms (min {:.1}, max {:.1})",
         ms(median(total_t)),
-        ms(*total.iter().min().unwrap()),
-        ms(*total.iter().max().unwrap())
+        ms(total.iter().copied().min().unwrap_or_default()),
+        ms(total.iter().copied().max().unwrap_or_default())
     );
 }
 
@@ -126,7 +122,8 @@ async fn full_sync() {
     let wall = started.elapsed();
     assert_eq!(report.error, None, "{report:?}");
     assert_eq!(report.fetched, Some(SYNCED));
-    assert_eq!(client.load_summaries().await.unwrap().len(), SYNCED);
+    let synced = client.load_summaries().await.expect("cached people");
+    assert_eq!(synced.len(), SYNCED);
     let requests = fake.recorder.request_count();
     let in_flight = requests as f64 * LATENCY.as_secs_f64() / wall.as_secs_f64();
     println!(

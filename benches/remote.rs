@@ -5,15 +5,6 @@
 //!
 //! Run: `cargo bench --bench remote`.
 
-#[path = "../tests/support/fake_introzy.rs"]
-mod fake_introzy;
-#[path = "../tests/support/fake_rhythm.rs"]
-mod fake_rhythm;
-#[path = "../tests/support/fake_rogerroger.rs"]
-mod fake_rogerroger;
-#[path = "../tests/support/faults.rs"]
-mod faults;
-
 use rolo::backend::http::HttpConfig;
 use rolo::backend::introzy::IntrozyBackend;
 use rolo::backend::rhythm::{RhythmAuth, RhythmBackend};
@@ -21,6 +12,7 @@ use rolo::backend::rogerroger::RogerRoger;
 use rolo::backend::{Backend, ListQuery};
 use secrecy::SecretString;
 use std::time::{Duration, Instant};
+use support::{fake_introzy, fake_rhythm, fake_rogerroger};
 
 const PEOPLE: usize = 10_000;
 const LATENCY: Duration = Duration::from_millis(5);

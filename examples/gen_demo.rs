@@ -10,63 +10,41 @@
 //! cargo run --release --example gen_demo -- --count 100000 --db /tmp/rolo-100k.db
 //! ```
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use clap::Parser;
 use rolo::fake_data::{DEMO_COUNT, DEMO_SEED, generate_people};
 use rolo::store::Store;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Write generated people to the demo file (default), a SQLite database or
+/// nowhere (to time generation).
+#[derive(Parser)]
+#[command(name = "gen_demo")]
 struct Args {
+    /// How many people to generate.
+    #[arg(long, default_value_t = DEMO_COUNT)]
     count: usize,
+    /// The seed; the same seed and count give the same people.
+    #[arg(long, default_value_t = DEMO_SEED)]
     seed: u64,
+    /// Import the people into this SQLite database instead of writing JSON.
+    #[arg(long, conflicts_with_all = ["out", "time_only"])]
     db: Option<PathBuf>,
+    /// The JSON file to write.
+    #[arg(long, default_value_os_t = default_out())]
     out: PathBuf,
     /// Only report how long generation takes; write nothing.
+    #[arg(long, conflicts_with = "out")]
     time_only: bool,
 }
 
-fn parse_args() -> Result<Args> {
-    let mut args = Args {
-        count: DEMO_COUNT,
-        seed: DEMO_SEED,
-        db: None,
-        out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/people.json"),
-        time_only: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--count" => {
-                let v = value()?;
-                args.count = v
-                    .parse()
-                    .with_context(|| format!("--count: '{v}' is not a number"))?;
-            }
-            "--seed" => {
-                let v = value()?;
-                args.seed = v
-                    .parse()
-                    .with_context(|| format!("--seed: '{v}' is not a number"))?;
-            }
-            "--db" => args.db = Some(PathBuf::from(value()?)),
-            "--out" => args.out = PathBuf::from(value()?),
-            "--time-only" => args.time_only = true,
-            "-h" | "--help" => {
-                println!(
-                    "usage: gen_demo [--count N] [--seed S] [--db PATH | --out PATH | --time-only]\n\
-                     default: write {DEMO_COUNT} people to assets/demo/people.json"
-                );
-                std::process::exit(0);
-            }
-            other => bail!("unknown argument '{other}' (try --help)"),
-        }
-    }
-    Ok(args)
+fn default_out() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/people.json")
 }
 
 fn main() -> Result<()> {
-    let args = parse_args()?;
+    let args = Args::parse();
 
     let started = Instant::now();
     let people = generate_people(args.count, args.seed);

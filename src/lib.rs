@@ -1,6 +1,6 @@
 //! rolo: a keyboard-driven terminal contact manager for CRMs.
 //!
-//! Layers (see DESIGN.md): `model` <- `store`/`backend` <- `client` <- `app`/`cli`; `ui` renders `app` state.
+//! Layers (see ../shared/DESIGN.md): `model` <- `store`/`backend` <- `client` <- `app`/`cli`; `ui` renders `app` state.
 
 pub mod app;
 pub mod backend;
@@ -9,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod drafts;
 pub mod enrich;
+#[cfg(feature = "fake-data")]
 pub mod fake_data;
 pub mod model;
 pub mod outbox;

@@ -8,13 +8,12 @@
 //! bulleted `• "key": value` lines whose values are placeholders of the
 //! right type (`"string"`, `0`, `true`, `{ }`, `[ ]`).
 
-#![allow(dead_code)]
-
 use serde_json::{Map, Value, json};
 
-/// The text of `../shared/api/<name>`.
+/// The text of `../shared/api/<name>` (beside the repository, whose root
+/// is two levels above this crate).
 pub fn api_doc(name: &str) -> String {
-    let path = format!("{}/../shared/api/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../../shared/api/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
 }
 

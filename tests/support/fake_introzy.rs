@@ -21,11 +21,10 @@
 //! - the enrichment job fills custom fields (Introzy has no job-title
 //!   column, so a title lands in `cf_job_title`) after a delay.
 
-#![allow(dead_code)]
 // Handlers return their error reply directly; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, FakeClock, Fault, Recorder};
+use crate::faults::{self, FakeClock, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};

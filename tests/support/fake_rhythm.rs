@@ -18,11 +18,10 @@
 //! items are sparse (a key is absent until set), a failed JSON Patch `test`
 //! is the documented 400 for an invalid patch.
 
-#![allow(dead_code)]
 // Handlers return their error reply directly; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, FakeClock, Fault, Recorder};
+use crate::faults::{self, FakeClock, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};

@@ -32,11 +32,10 @@
 //! 20 per sliding minute, or a scaled budget); over it, 429 with
 //! `Retry-After`. Faults and the request log come from `faults.rs`.
 
-#![allow(dead_code)]
 // Handlers return early with a ready `Response`; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
-use super::faults::{self, Fault, Recorder};
+use crate::faults::{self, Fault, Recorder};
 use axum::Router;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -4,8 +4,6 @@
 //! else a fault drawn from the seeded [`FaultMix`] if one is set, else lets
 //! the handler answer.
 
-#![allow(dead_code)]
-
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};

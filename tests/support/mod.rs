@@ -1,14 +1,30 @@
-//! Shared test support: fake servers and deterministic sample people.
+//! rolo's shared test support, a library every test binary (and the
+//! benches) links: fake servers for the three CRMs that answer as their
+//! documents do, with faults on demand; fixtures for driving the app; and
+//! helpers for running the real binary.
 //!
-//! `tests/contract.rs` declares `mod support;`. Fake servers that use
-//! `super::faults` work unchanged when declared here.
+//! - [`fake_rogerroger`], [`fake_introzy`], [`fake_rhythm`]: the fakes, on
+//!   [`fake_core`] (serving, the in-memory records, paging, auth) and
+//!   [`faults`] (request log, injected and seeded faults); [`doc_shapes`]
+//!   reads the documents' own examples to check the fakes against.
+//! - [`backends`]: the three fakes behind one trait, for suites that run
+//!   the same scenario on each; [`proxy`]: a TCP proxy that takes a server
+//!   down and brings it back.
+//! - [`app`]: a cast of people and key presses for `update` and the UI.
+//! - [`http`]: the HTTP settings tests use; [`sandbox`]: a private HOME for
+//!   the binary; [`pty`]: the binary in a pseudo-terminal.
 
-#![allow(dead_code)]
-
+pub mod app;
+pub mod backends;
+pub mod doc_shapes;
 pub mod fake_introzy;
 pub mod fake_rhythm;
 pub mod fake_rogerroger;
 pub mod faults;
+pub mod http;
+pub mod proxy;
+pub mod pty;
+pub mod sandbox;
 
 use rolo::model::{Address, Person, Phone};
 

@@ -1,5 +1,5 @@
-//! Mentions in Introzy note content: `[@John Doe](person:<uuid>)` (DESIGN.md
-//! §4). rolo shows them as `@John Doe`; the stored content is never
+//! Mentions in Introzy note content: `[@John Doe](person:<uuid>)`
+//! (../shared/DESIGN.md §4). rolo shows them as `@John Doe`; the stored content is never
 //! rewritten (Introzy notes cannot be edited once saved).
 
 /// One `[@Name](person:<uuid>)` found in note content.

@@ -1,4 +1,4 @@
-//! Introzy People API adapter (`/api/people`, see shared/api/introzy-people.txt).
+//! Introzy People API adapter (`/api/people`, see ../shared/api/introzy-people.txt).
 //!
 //! Wire facts this adapter relies on ([`wire`] has the shapes):
 //! - every reply is an envelope `{success, data}`; failures are
@@ -16,7 +16,7 @@
 //!   changes on the server; the adapter polls until it does;
 //! - there is no delete or archive endpoint.
 //!
-//! Notes (decided from the document, not DESIGN.md §4's "CRUD"): the
+//! Notes (decided from the document, not ../shared/DESIGN.md §4's "CRUD"): the
 //! document names only `GET/POST /api/people/{personId}/notes`, and a PATCH
 //! of one note answers 404 in the field. So notes are listed and added;
 //! editing or deleting one is refused here, without a request

@@ -1,7 +1,8 @@
 //! Introzy's JSON, one serde struct per resource of
-//! shared/api/introzy-people.txt (and DESIGN.md §4 for notes and custom-field
-//! definitions). Every struct keeps the keys it does not name in `extra`, so
-//! a field a newer server adds survives a round trip through rolo.
+//! ../shared/api/introzy-people.txt (and ../shared/DESIGN.md §4 for notes
+//! and custom-field definitions). Every struct keeps the keys it does not
+//! name in `extra`, so a field a newer server adds survives a round trip
+//! through rolo.
 //!
 //! Nullability follows the stack behind the API (Prisma): any optional
 //! column may come back `null`, so every field but `id` is an `Option`.
@@ -228,7 +229,7 @@ pub struct EnrichJob {
     pub extra: Map<String, Value>,
 }
 
-/// A note (DESIGN.md §4).
+/// A note (../shared/DESIGN.md §4).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WireNote {
@@ -276,9 +277,9 @@ pub struct WireSettings {
     pub extra: Map<String, Value>,
 }
 
-/// A custom-field definition (DESIGN.md §4): `{key, type, isFilterable,
-/// isSortable, isRequired, settings.options[{value,label,color}],
-/// displayOrder}`. A `label` or `name` is used when a server sends one.
+/// A custom-field definition (../shared/DESIGN.md §4): `{key, type,
+/// isFilterable, isSortable, isRequired, settings.options[{value,label,
+/// color}], displayOrder}`. A `label` or `name` is used when a server sends one.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WireCustomField {

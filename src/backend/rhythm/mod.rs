@@ -1,4 +1,4 @@
-//! Rhythm Rolodex contacts adapter (see shared/api/rhythm-rolodex-contacts.txt).
+//! Rhythm Rolodex contacts adapter (see ../shared/api/rhythm-rolodex-contacts.txt).
 //!
 //! Wire facts this adapter relies on ([`wire`] has the shapes):
 //! - every path is tenant-scoped: `/contacts/{tenant}/...`;

@@ -1,6 +1,7 @@
-//! OAuth2 client credentials for Rhythm (DESIGN.md §4): production auth is
-//! a Bearer token of about 24 h, fetched from a token URL, cached, and
-//! fetched again before it expires or after the API refused it.
+//! OAuth2 client credentials for Rhythm (../shared/DESIGN.md §4):
+//! production auth is a Bearer token of about 24 h, fetched from a token
+//! URL, cached, and fetched again before it expires or after the API
+//! refused it.
 
 use super::super::http::{Auth, HttpClient, HttpConfig, RequestSpec, TokenSource};
 use super::super::{BackendError, Result};

@@ -1,5 +1,5 @@
 //! Rhythm Rolodex's JSON, one serde struct per resource of
-//! shared/api/rhythm-rolodex-contacts.txt. Each keeps the keys it does not
+//! ../shared/api/rhythm-rolodex-contacts.txt. Each keeps the keys it does not
 //! name in `extra`; a contact has over a hundred, and rolo names only those
 //! it maps or acts on.
 //!

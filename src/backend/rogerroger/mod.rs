@@ -1,6 +1,6 @@
 //! RogerRoger (API Platform, JSON-LD/Hydra) adapter.
 //!
-//! Wire facts (DESIGN.md §4, `../shared/api/rogerroger-*`): `X-API-KEY`
+//! Wire facts (../shared/DESIGN.md §4, `../shared/api/rogerroger-*`): `X-API-KEY`
 //! auth, 20 requests/minute per tenant, collections `member`/`totalItems`/
 //! `view.next` (older servers prefix them with `hydra:`), `itemsPerPage` ≤
 //! 30, POST/PUT with `application/ld+json`, PATCH with

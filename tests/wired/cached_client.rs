@@ -10,12 +10,6 @@
 //! for Introzy and Rhythm where the backend can do what it needs.
 //! Backoffs are milliseconds; the only real wait is a `Retry-After: 1`.
 
-mod backends;
-mod proxy;
-mod support;
-
-use backends::{Fake, introzy, rhythm, rogerroger};
-use proxy::Proxy;
 use rolo::backend::Backend;
 use rolo::client::Client;
 use rolo::model::{Note, Person};
@@ -24,7 +18,9 @@ use rolo::store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::backends::{Fake, introzy, rhythm, rogerroger};
 use support::faults::Fault;
+use support::proxy::Proxy;
 use support::sample_person;
 
 // ----------------------------------------------------------- environment ----

@@ -5,9 +5,6 @@
 //! locked Rhythm contact refused up front with the reason; note edits
 //! offered only where the backend has them.
 
-mod common;
-
-use common::press;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::app::effect::{Effect, Msg};
@@ -20,6 +17,7 @@ use rolo::model::{Capabilities, Note, Person};
 use rolo::store::PersonSummary;
 use serde_json::json;
 use std::sync::Arc;
+use support::app::press;
 
 fn render(state: &State) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();

@@ -1,6 +1,5 @@
 //! Fixtures shared by the app and UI tests: a small cast of people,
 //! including a hostile record, and helpers to drive `update` with keys.
-#![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rolo::app::effect::{Effect, Msg};

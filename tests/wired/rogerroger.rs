@@ -14,8 +14,7 @@
 //! 4. The cached client: names in the cache and the list, offline; the
 //!    list filling during a first sync; other users' edits.
 
-mod support;
-
+use crate::sandbox;
 use rolo::backend::http::{
     HttpConfig, Lane, MERGE_PATCH_JSON, NetStatus, RateLimit, RequestSpec, WaitReason,
 };
@@ -32,15 +31,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::fake_rogerroger::{API_KEY, FakeRogerRoger, KEY_USER};
 use support::faults::Fault;
+use support::http::quick;
+use support::sandbox::Sandbox;
 
 fn config(fake: &FakeRogerRoger, rate_limit: Option<RateLimit>) -> HttpConfig {
     HttpConfig {
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(50),
-        request_timeout: Duration::from_secs(5),
         max_retry_after: Duration::from_secs(5),
         rate_limit,
-        ..RogerRoger::default_config(&fake.base_url)
+        ..quick(RogerRoger::default_config(&fake.base_url))
     }
 }
 
@@ -1439,31 +1437,17 @@ async fn measure_requests_per_minute_under_the_documented_budget() {
 
 // ------------------------------------------------------------ the CLI ----
 
-/// `rolo` in a private HOME against the fake, as a script would run it.
-fn rolo(home: &std::path::Path, base_url: &str, args: &[&str]) -> std::process::Output {
-    let config = home.join("config/rolo/config.toml");
-    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{base_url}\"\n\
-             api_key_env = \"ROLO_TEST_RR_KEY\"\nrequests_per_minute = 6000\n"
-        ),
-    )
-    .unwrap();
-    std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
-        .args(["--profile", "rr"])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("ROLO_TEST_RR_KEY", API_KEY)
-        .output()
-        .unwrap()
+/// A private HOME whose commands run `rolo --profile rr` against the fake,
+/// as a script would run it.
+fn rr_sandbox(base_url: &str) -> Sandbox {
+    let home = sandbox()
+        .with_args(&["--profile", "rr"])
+        .with_env("ROLO_TEST_RR_KEY", API_KEY);
+    home.write_config(&format!(
+        "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{base_url}\"\n\
+         api_key_env = \"ROLO_TEST_RR_KEY\"\nrequests_per_minute = 6000\n"
+    ));
+    home
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1471,13 +1455,11 @@ async fn the_cli_shows_names_takes_categories_by_name_and_refuses_unknown_tags()
     let fake = FakeRogerRoger::start().await;
     let l = links(&fake);
     let id = fake.seed(person_json(1, &l));
-    let home = tempfile::tempdir().unwrap();
+    let home = rr_sandbox(&fake.base_url);
     let run = |args: Vec<String>| {
-        let (home, url) = (home.path().to_path_buf(), fake.base_url.clone());
-        tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            rolo(&home, &url, &args)
-        })
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut c = home.cmd(&args);
+        tokio::task::spawn_blocking(move || c.output().unwrap())
     };
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
@@ -1532,7 +1514,7 @@ async fn the_cli_shows_names_takes_categories_by_name_and_refuses_unknown_tags()
         "{}",
         err(&out)
     );
-    let cache = Store::open(&home.path().join("cache/rolo/rr.sqlite")).unwrap();
+    let cache = Store::open(&home.cache_db("rr")).unwrap();
     assert_eq!(cache.queued_count().unwrap(), 0, "refused, not queued");
     assert_eq!(fake.raw(&id).unwrap()["tags"], json!([l.vip, l.lead]));
 }

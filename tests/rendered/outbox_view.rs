@@ -2,9 +2,6 @@
 //! `update` driven with keys and messages (pure), and the overlay and the
 //! list's marker rendered on ratatui's TestBackend (insta snapshots).
 
-mod common;
-
-use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::app::effect::{Effect, Msg};
@@ -15,6 +12,7 @@ use rolo::client::flush::FlushReport;
 use rolo::model::Note;
 use rolo::outbox::{EntryState, Op, OutboxEntry};
 use rolo::store::PersonSummary;
+use support::app::*;
 
 fn render(state: &State) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();

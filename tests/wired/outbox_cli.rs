@@ -4,69 +4,22 @@
 //! `rolo outbox list` shows both with the server's words, and dropping the
 //! refusal lets the later change through.
 
-mod backends;
-mod support;
-
-use backends::{Fake, KEY_ENV};
+use crate::sandbox;
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::backends;
 use support::fake_rogerroger::FakeRogerRoger;
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new(fake: &FakeRogerRoger) -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("config/rolo/config.toml");
-        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-        std::fs::write(
-            &config,
-            format!(
-                "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"{}\"\n{}rate_limit_per_minute = 6000\n",
-                fake.base_url,
-                fake.config_extra()
-            ),
-        )
-        .unwrap();
-        Home { dir }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let home = self.dir.path();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_rolo"));
-        c.args(["--profile", "rr"])
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env(KEY_ENV, support::fake_rogerroger::API_KEY);
-        c
-    }
-}
-
-/// Run the binary off the runtime's threads (the fake serves there).
-async fn run(home: &std::sync::Arc<Home>, args: &[&str]) -> Output {
-    let mut c = home.cmd(args);
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::sandbox::Sandbox;
 
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
-async fn start() -> (FakeRogerRoger, std::sync::Arc<Home>, Vec<String>) {
+async fn start() -> (FakeRogerRoger, Sandbox, Vec<String>) {
     let fake = FakeRogerRoger::start().await;
     let ids = fake.seed_many(3);
-    let home = std::sync::Arc::new(Home::new(&fake));
-    let out = run(&home, &["sync"]).await;
+    let home = backends::with_profile(sandbox(), &fake, "rr", 6000);
+    let out = home.run_async(&["sync"]).await;
     assert!(out.status.success(), "{}", err(&out));
     (fake, home, ids)
 }
@@ -76,7 +29,7 @@ async fn a_refusal_holds_up_the_persons_later_changes_visibly_until_dropped() {
     let (fake, home, ids) = start().await;
     let id = &ids[0];
     let long = format!("familyName={}", "X".repeat(300));
-    let out = run(&home, &["edit", id, "--set", &long]).await;
+    let out = home.run_async(&["edit", id, "--set", &long]).await;
     assert_eq!(out.status.code(), Some(4), "{}", err(&out));
     assert!(err(&out).contains("refused"), "{}", err(&out));
     assert!(
@@ -87,17 +40,19 @@ async fn a_refusal_holds_up_the_persons_later_changes_visibly_until_dropped() {
     assert!(err(&out).contains("rolo outbox"), "{}", err(&out));
 
     // The next edit of that person must not pretend to have been sent.
-    let out = run(&home, &["edit", id, "--set", "jobTitle=CEO"]).await;
+    let out = home.run_async(&["edit", id, "--set", "jobTitle=CEO"]).await;
     assert_eq!(out.status.code(), Some(4), "{}", err(&out));
     assert!(err(&out).contains("waits behind #"), "{}", err(&out));
     assert_eq!(fake.raw(id).unwrap()["jobTitle"], Value::Null, "not sent");
 
     // Another person is not held up.
-    let out = run(&home, &["edit", &ids[1], "--set", "jobTitle=Free"]).await;
+    let out = home
+        .run_async(&["edit", &ids[1], "--set", "jobTitle=Free"])
+        .await;
     assert!(out.status.success(), "{}", err(&out));
     assert_eq!(fake.raw(&ids[1]).unwrap()["jobTitle"], "Free");
 
-    let out = run(&home, &["sync"]).await;
+    let out = home.run_async(&["sync"]).await;
     assert_eq!(
         out.status.code(),
         Some(4),
@@ -106,7 +61,9 @@ async fn a_refusal_holds_up_the_persons_later_changes_visibly_until_dropped() {
     );
     assert!(err(&out).contains("refused"), "{}", err(&out));
 
-    let out = run(&home, &["outbox", "list", "--format", "json"]).await;
+    let out = home
+        .run_async(&["outbox", "list", "--format", "json"])
+        .await;
     assert!(out.status.success(), "{}", err(&out));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     let list = list.as_array().unwrap();
@@ -125,19 +82,21 @@ async fn a_refusal_holds_up_the_persons_later_changes_visibly_until_dropped() {
     );
     assert_eq!(list[1]["state"], "blocked");
     assert_eq!(list[1]["behind"], list[0]["seq"]);
-    let table = run(&home, &["outbox", "list"]).await;
+    let table = home.run_async(&["outbox", "list"]).await;
     let table = String::from_utf8_lossy(&table.stdout).to_string();
     assert!(table.contains("blocked by #"), "{table}");
 
     let seq = list[0]["seq"].as_i64().unwrap().to_string();
-    let out = run(&home, &["outbox", "drop", &seq]).await;
+    let out = home.run_async(&["outbox", "drop", &seq]).await;
     assert!(out.status.success(), "{}", err(&out));
-    let out = run(&home, &["sync"]).await;
+    let out = home.run_async(&["sync"]).await;
     assert!(out.status.success(), "{}", err(&out));
     let raw = fake.raw(id).unwrap();
     assert_eq!(raw["jobTitle"], "CEO", "the held-up edit went through");
     assert_eq!(raw["familyName"], "Family00000", "the refused one did not");
-    let out = run(&home, &["outbox", "list", "--format", "json"]).await;
+    let out = home
+        .run_async(&["outbox", "list", "--format", "json"])
+        .await;
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
 }
 
@@ -147,14 +106,17 @@ async fn an_unknown_tag_is_refused_when_asked_and_the_note_goes_through() {
     let id = &ids[2];
     // A tag name the server does not have is refused before anything is
     // queued (issue #7), so nothing waits behind it.
-    let out = run(&home, &["edit", id, "--set", "tags=no-such-tag"]).await;
+    let out = home
+        .run_async(&["edit", id, "--set", "tags=no-such-tag"])
+        .await;
     assert_eq!(out.status.code(), Some(2), "{}", err(&out));
     assert!(err(&out).contains("no tag named"), "{}", err(&out));
-    let out = run(&home, &["outbox", "list", "--format", "json"]).await;
+    let out = home
+        .run_async(&["outbox", "list", "--format", "json"])
+        .await;
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
-    let out = run(
-        &home,
-        &[
+    let out = home
+        .run_async(&[
             "note",
             "add",
             id,
@@ -162,9 +124,8 @@ async fn an_unknown_tag_is_refused_when_asked_and_the_note_goes_through() {
             "Called, no answer",
             "--category",
             "Call",
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert!(out.status.success(), "{}", err(&out));
     assert_eq!(fake.raw_notes(id).len(), 1, "the note reached the server");
 }
@@ -174,15 +135,19 @@ async fn retrying_a_refused_change_unchanged_is_refused_again() {
     let (_fake, home, ids) = start().await;
     let id = &ids[1];
     let long = "x".repeat(300);
-    let out = run(&home, &["edit", id, "--set", &format!("familyName={long}")]).await;
+    let out = home
+        .run_async(&["edit", id, "--set", &format!("familyName={long}")])
+        .await;
     assert_eq!(out.status.code(), Some(4), "{}", err(&out));
-    let out = run(&home, &["outbox", "list", "--format", "json"]).await;
+    let out = home
+        .run_async(&["outbox", "list", "--format", "json"])
+        .await;
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     let seq = list[0]["seq"].as_i64().unwrap().to_string();
-    let out = run(&home, &["outbox", "retry", &seq]).await;
+    let out = home.run_async(&["outbox", "retry", &seq]).await;
     assert_eq!(out.status.code(), Some(4), "{}", err(&out));
-    let out = run(&home, &["outbox", "drop", &seq]).await;
+    let out = home.run_async(&["outbox", "drop", &seq]).await;
     assert!(out.status.success(), "{}", err(&out));
-    let out = run(&home, &["sync"]).await;
+    let out = home.run_async(&["sync"]).await;
     assert!(out.status.success(), "{}", err(&out));
 }

@@ -13,10 +13,6 @@
 //! The server's state is read from the fakes' memory (no HTTP, no faults).
 //! Counts are printed (`--nocapture`) for the README's table.
 
-mod backends;
-mod support;
-
-use backends::{Fake, fast};
 use rolo::backend::http::HttpConfig;
 use rolo::client::Client;
 use rolo::model::{Note, Person, Phone};
@@ -26,6 +22,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::backends::{self, Fake, fast};
 use support::faults::FaultMix;
 use support::sample_person;
 

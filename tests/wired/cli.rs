@@ -2,56 +2,12 @@
 //! RogerRoger profile against the fake server, with the same JSON shape,
 //! exit codes by error kind, and secrets kept out of every output.
 
-mod support;
-
+use crate::sandbox;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use support::fake_rogerroger::{API_KEY, FakeRogerRoger};
-
-/// A private HOME with XDG directories, and the binary run inside it.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn config(&self, text: &str, mode: u32) -> PathBuf {
-        use std::os::unix::fs::PermissionsExt;
-        let path = self.path("config/rolo/config.toml");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-        path
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_rolo"));
-        let home = self.dir.path();
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CACHE_HOME", home.join("cache"));
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-}
+use support::sandbox::Sandbox;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -90,7 +46,7 @@ fn keys(v: &Value) -> Vec<String> {
 
 #[test]
 fn demo_workspace_lists_in_the_normalised_shape() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let all = json(&sb.run(&["list", "--format", "json"]));
     let people = all.as_array().unwrap();
     assert!(people.len() >= 200, "demo has {} people", people.len());
@@ -106,7 +62,7 @@ fn demo_workspace_lists_in_the_normalised_shape() {
 
 #[test]
 fn add_edit_notes_and_flags_round_trip_on_the_local_store() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let out = sb.run(&[
         "add",
         "--family-name",
@@ -171,7 +127,7 @@ fn add_edit_notes_and_flags_round_trip_on_the_local_store() {
 
 #[test]
 fn exit_codes_tell_scripts_what_went_wrong() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let code = |o: &Output| o.status.code().unwrap();
     assert_eq!(code(&sb.run(&["show", "no-such-id"])), 3);
     assert_eq!(code(&sb.run(&["add", "--given-nam", "X"])), 2, "bad flag");
@@ -206,7 +162,7 @@ fn rr_config(sb: &Sandbox, base_url: &str) -> PathBuf {
 async fn rogerroger_profile_speaks_the_same_json() {
     let fake = FakeRogerRoger::start().await;
     fake.seed_many(45);
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     let run = |args: Vec<&'static str>, key: &'static str| {
         let mut c = sb.cmd(&args);
@@ -249,7 +205,7 @@ async fn rogerroger_profile_speaks_the_same_json() {
 
 #[test]
 fn an_inline_secret_in_a_readable_config_is_refused() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let path = sb.config(
         "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"http://127.0.0.1:9\"\napi_key = \"inline-secret-123\"\n",
         0o644,
@@ -264,7 +220,7 @@ fn an_inline_secret_in_a_readable_config_is_refused() {
 
 #[test]
 fn a_missing_api_key_variable_is_named() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, "http://127.0.0.1:9");
     let out = sb.run(&["--profile", "rr", "list"]);
     assert_eq!(out.status.code(), Some(6));
@@ -288,7 +244,7 @@ async fn run_async(sb: &Sandbox, args: &[&str]) -> Output {
 async fn offline_edits_queue_then_sync_sends_them_or_reports_a_conflict() {
     let fake = FakeRogerRoger::start().await;
     let ids = fake.seed_many(2);
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     let out = run_async(&sb, &["--profile", "rr", "sync"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -357,7 +313,7 @@ async fn offline_edits_queue_then_sync_sends_them_or_reports_a_conflict() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_add_prints_the_server_id() {
     let fake = FakeRogerRoger::start().await;
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     let out = run_async(
         &sb,
@@ -435,7 +391,7 @@ async fn hostile_server_text_is_clean_in_every_format() {
         &format!("Lunch\x1b]52;c;cm0gLXJmIH4=\x07{escapes}\u{85}"),
         false,
     );
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     let runs: &[&[&str]] = &[
         &["list"],
@@ -493,7 +449,7 @@ fn silent_server() -> String {
 async fn a_server_that_never_answers_costs_one_bounded_wait_per_request() {
     let fake = FakeRogerRoger::start().await;
     let ids = fake.seed_many(2);
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     assert!(
         run_async(&sb, &["--profile", "rr", "sync"])
@@ -553,7 +509,7 @@ async fn a_server_that_never_answers_costs_one_bounded_wait_per_request() {
 
 #[test]
 fn a_secret_command_that_hangs_is_stopped_after_ten_seconds() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     sb.config(
         "[profiles.rr]\nbackend = \"rogerroger\"\nbase_url = \"http://127.0.0.1:9\"\napi_key_cmd = \"sleep 100\"\n",
         0o644,
@@ -575,7 +531,7 @@ async fn exit_codes_keep_outcomes_apart_on_a_remote_profile() {
     use support::faults::Fault;
     let fake = FakeRogerRoger::start().await;
     let ids = fake.seed_many(2);
-    let sb = Sandbox::new();
+    let sb = sandbox();
     rr_config(&sb, &fake.base_url);
     // A reply cut off while reading before an edit: nothing is queued.
     let path = format!("/people/{}", ids[0]);
@@ -650,7 +606,7 @@ async fn introzy_edits_follow_what_introzy_stores() {
         "email": "ana@example.es", "firstName": "Ana",
         "address": "Calle de Alcalá 269, 08006 Barcelona, ES",
     }));
-    let sb = Sandbox::new();
+    let sb = sandbox();
     sb.config(
         &format!(
             "[profiles.iz]\nbackend = \"introzy\"\nbase_url = \"{}\"\napi_key_env = \"{INTROZY_KEY_ENV}\"\n",

@@ -2,14 +2,14 @@
 //! scenario against every backend: how to reach each with short timeouts
 //! and millisecond backoffs, its paths, and which field "my" edits change.
 
-#![allow(dead_code)]
-
-use crate::support::fake_introzy::{self as fake_iz, FakeIntrozy};
-use crate::support::fake_rhythm::{self as fake_rh, FakeRhythm};
-use crate::support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
-use crate::support::faults::Recorder;
+use crate::fake_introzy::{self as fake_iz, FakeIntrozy};
+use crate::fake_rhythm::{self as fake_rh, FakeRhythm};
+use crate::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
+use crate::faults::Recorder;
+use crate::http;
+use crate::sandbox::Sandbox;
 use rolo::backend::Backend;
-use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::http::HttpConfig;
 use rolo::backend::introzy::IntrozyBackend;
 use rolo::backend::rhythm::{RhythmAuth, RhythmBackend};
 use rolo::backend::rogerroger::RogerRoger;
@@ -20,20 +20,14 @@ use std::time::Duration;
 
 // ----------------------------------------------------------------- fakes ----
 
-/// Millisecond backoffs, short timeouts and a budget the tests never spend.
+/// [`crate::http::unmetered`] at `base_url`, connecting within a second
+/// and retrying twice: what the outbox and fault suites run with.
 pub fn fast(base_url: &str, base: HttpConfig) -> HttpConfig {
     HttpConfig {
         base_url: base_url.to_string(),
         connect_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(5),
         max_retries: 2,
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(40),
-        rate_limit: Some(RateLimit {
-            requests: 1000,
-            per: Duration::from_secs(1),
-        }),
-        ..base
+        ..http::unmetered(base)
     }
 }
 
@@ -104,6 +98,27 @@ fn text_at(v: &serde_json::Value, key: &str) -> Option<String> {
 
 /// The environment variable the multi-process tests pass keys in.
 pub const KEY_ENV: &str = "ROLO_TEST_KEY";
+
+/// Profile `name` of a config file for this fake: its backend, its URL,
+/// the key read from [`KEY_ENV`] and a client budget of `per_minute`.
+pub fn profile_toml(fake: &dyn Fake, name: &str, per_minute: u32) -> String {
+    format!(
+        "[profiles.{name}]\nbackend = \"{}\"\nbase_url = \"{}\"\n{}rate_limit_per_minute = {per_minute}\n",
+        fake.config_name(),
+        fake.base_url(),
+        fake.config_extra()
+    )
+}
+
+/// `sandbox` with a config naming profile `name` for this fake, and every
+/// command run with `--profile name` and the fake's key.
+pub fn with_profile(sandbox: Sandbox, fake: &dyn Fake, name: &str, per_minute: u32) -> Sandbox {
+    let sandbox = sandbox
+        .with_args(&["--profile", name])
+        .with_env(KEY_ENV, fake.api_key());
+    sandbox.write_config(&profile_toml(fake, name, per_minute));
+    sandbox
+}
 
 impl Fake for FakeRogerRoger {
     fn delete_elsewhere(&self, id: &str) -> bool {
@@ -263,13 +278,18 @@ impl Fake for FakeRhythm {
     fn raw_family(&self, id: &str) -> Option<String> {
         text_at(&self.raw(id)?, "last_name")
     }
-    /// One note per contact, its `notes` field.
+    /// The contact's one `notes` text, read the way rolo writes it: each
+    /// note a paragraph opening with `[YYYY-MM-DD HH:MM:SS UTC] `; text
+    /// before the first stamp is one undated note. Parsed here on its own
+    /// (not with rolo's parser), so a parser bug cannot hide a lost note.
     fn raw_notes_of(&self, id: &str) -> Vec<(String, bool)> {
-        self.raw(id)
+        let text = self
+            .raw(id)
             .and_then(|c| text_at(&c, "notes"))
-            .filter(|t| !t.is_empty())
-            .map(|t| (t, false))
+            .unwrap_or_default();
+        rhythm_paragraph_notes(&text)
             .into_iter()
+            .map(|t| (t, false))
             .collect()
     }
     fn config_name(&self) -> &'static str {
@@ -298,4 +318,47 @@ pub async fn rhythm() -> FakeRhythm {
     let fake = FakeRhythm::start().await;
     fake.set_scan_sizes(vec![25]);
     fake
+}
+
+/// The notes in a Rhythm `notes` text as rolo writes them: a paragraph
+/// (after a blank line, or at the start) opening with a
+/// `[YYYY-MM-DD HH:MM:SS UTC] ` stamp starts a note; anything before the
+/// first one is one undated note.
+pub fn rhythm_paragraph_notes(text: &str) -> Vec<String> {
+    fn stamped(line: &str) -> Option<&str> {
+        let b = line.as_bytes();
+        let shape = b.len() >= 25
+            && b[0] == b'['
+            && line.get(20..25) == Some(" UTC]")
+            && b[1..20].iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b' ',
+                13 | 16 => *c == b':',
+                _ => c.is_ascii_digit(),
+            });
+        shape.then(|| line[25..].strip_prefix(' ').unwrap_or(&line[25..]))
+    }
+    let mut notes: Vec<Vec<&str>> = Vec::new();
+    let mut preface: Vec<&str> = Vec::new();
+    let mut after_blank = true;
+    for line in text.split('\n') {
+        match stamped(line).filter(|_| after_blank) {
+            Some(rest) => notes.push(vec![rest]),
+            None => match notes.last_mut() {
+                Some(note) => note.push(line),
+                None => preface.push(line),
+            },
+        }
+        after_blank = line.trim().is_empty();
+    }
+    let preface = preface.join("\n").trim().to_string();
+    (!preface.is_empty())
+        .then_some(preface)
+        .into_iter()
+        .chain(
+            notes
+                .into_iter()
+                .map(|n| n.join("\n").trim_end().to_string()),
+        )
+        .collect()
 }

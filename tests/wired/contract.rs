@@ -16,9 +16,7 @@
 //! Keep scenarios fast: harness configs use millisecond backoffs and a
 //! generous client-side budget; a 429 scenario waits out `Retry-After: 1`.
 
-mod support;
-
-use rolo::backend::http::{HttpConfig, RateLimit};
+use rolo::backend::http::HttpConfig;
 use rolo::backend::introzy::{self as iz, EnrichPolling, IntrozyBackend};
 use rolo::backend::local::LocalBackend;
 use rolo::backend::rhythm::{self as rh, RhythmAuth, RhythmBackend};
@@ -34,6 +32,7 @@ use support::fake_introzy::{self as fake_iz, FakeIntrozy};
 use support::fake_rhythm::{self as fake_rh, FakeRhythm};
 use support::fake_rogerroger::{self as fake_rr, FakeRogerRoger};
 use support::faults::{Fault, Recorder};
+use support::http::unmetered;
 use support::{sample_people, sample_person};
 
 // ------------------------------------------------------------- harnesses ----
@@ -91,22 +90,6 @@ pub trait NetHarness: Harness {
     /// A person local validation accepts but the server refuses, and the
     /// field the server names.
     fn server_rejected(&self) -> (Person, &'static str);
-}
-
-fn test_http(base: &str, base_config: HttpConfig) -> HttpConfig {
-    HttpConfig {
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(50),
-        request_timeout: Duration::from_secs(5),
-        // The real 20/minute budget would make the suite take minutes; keep
-        // the limiter in the path with a budget tests never exhaust.
-        rate_limit: Some(RateLimit {
-            requests: 1000,
-            per: Duration::from_secs(1),
-        }),
-        base_url: base.to_string(),
-        ..base_config
-    }
 }
 
 /// The embedded backend over a SQLite file in a temp dir.
@@ -212,7 +195,7 @@ impl RogerRogerHarness {
 }
 
 fn rr_backend(fake: &FakeRogerRoger, key: &str) -> RogerRoger {
-    let config = test_http(&fake.base_url, RogerRoger::default_config(&fake.base_url));
+    let config = unmetered(RogerRoger::default_config(&fake.base_url));
     RogerRoger::new(config, SecretString::from(key)).expect("rogerroger backend")
 }
 
@@ -309,7 +292,7 @@ impl IntrozyHarness {
 }
 
 fn iz_backend(fake: &FakeIntrozy, key: &str) -> IntrozyBackend {
-    let config = test_http(&fake.base_url, HttpConfig::new(&fake.base_url));
+    let config = unmetered(HttpConfig::new(&fake.base_url));
     IntrozyBackend::new(config, &SecretString::from(key))
         .expect("introzy backend")
         .with_enrich_polling(EnrichPolling {
@@ -439,7 +422,7 @@ impl RhythmHarness {
 }
 
 fn rh_backend(fake: &FakeRhythm, key: &str) -> RhythmBackend {
-    let config = test_http(&fake.base_url, HttpConfig::new(&fake.base_url));
+    let config = unmetered(HttpConfig::new(&fake.base_url));
     RhythmBackend::new(
         config,
         fake_rh::TENANT,

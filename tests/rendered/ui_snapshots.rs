@@ -1,9 +1,6 @@
 //! Tier 2: the main screens rendered to ratatui's TestBackend, as insta
 //! snapshots at 100x30 and 80x24, plus checks on styles the text can't show.
 
-mod common;
-
-use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
@@ -11,6 +8,7 @@ use rolo::app::effect::Msg;
 use rolo::app::state::State;
 use rolo::app::update::{Input, handle};
 use rolo::model::Violation;
+use support::app::*;
 
 fn render(state: &State) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();

@@ -3,9 +3,6 @@
 //! editor offers the server's note categories, and tags keep their CRM
 //! text colour.
 
-mod common;
-
-use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -14,6 +11,7 @@ use rolo::app::state::Overlay;
 use rolo::app::update::{Input, handle};
 use rolo::client::SyncReport;
 use rolo::store::PersonSummary;
+use support::app::*;
 
 fn summaries(n: usize) -> Vec<PersonSummary> {
     (0..n)

@@ -3,8 +3,6 @@
 //! cut) and brought back on the same port. Cutting the open connections
 //! matters: a dropped fake could keep serving pooled keep-alive ones.
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

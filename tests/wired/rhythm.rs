@@ -6,16 +6,6 @@
 //! field, locked contacts, social-profile proposals, OAuth2 token caching
 //! and refresh, and network faults.
 
-#[path = "support/doc_shapes.rs"]
-mod doc_shapes;
-#[path = "support/fake_rhythm.rs"]
-mod fake_rhythm;
-#[path = "support/faults.rs"]
-mod faults;
-
-use doc_shapes::{Rules, api_doc, assert_shape, bullet_sample};
-use fake_rhythm::{AUDIENCE, CLIENT_ID, CLIENT_SECRET, FakeRhythm, STATIC_KEY, TENANT};
-use faults::Fault;
 use rolo::backend::http::{HttpConfig, MERGE_PATCH_JSON, RequestSpec};
 use rolo::backend::rhythm::{LOCKED, NOTE_ID, OAuthSettings, RhythmAuth, RhythmBackend};
 use rolo::backend::{Backend, BackendError, EnrichOutcome, ListQuery};
@@ -24,14 +14,13 @@ use rolo::model::{Note, Person};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use support::doc_shapes::{Rules, api_doc, assert_shape, bullet_sample};
+use support::fake_rhythm::{AUDIENCE, CLIENT_ID, CLIENT_SECRET, FakeRhythm, STATIC_KEY, TENANT};
+use support::faults::Fault;
+use support::http::quick;
 
 fn config(base: &str) -> HttpConfig {
-    HttpConfig {
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(50),
-        request_timeout: Duration::from_secs(5),
-        ..HttpConfig::new(base)
-    }
+    quick(HttpConfig::new(base))
 }
 
 fn backend(fake: &FakeRhythm) -> RhythmBackend {

@@ -1,9 +1,6 @@
 //! Tier 1: `update` is pure. Every user-facing action, driven through the
 //! default keymap, checked on state and returned effects.
 
-mod common;
-
-use common::*;
 use rolo::app::action::Action;
 use rolo::app::effect::{Effect, Msg};
 use rolo::app::keymap::KeyMode;
@@ -12,6 +9,7 @@ use rolo::app::state::{Focus, Overlay, Pending};
 use rolo::app::update::{Input, handle, update};
 use rolo::backend::{BackendError, EnrichOutcome, FieldProposal};
 use rolo::model::Violation;
+use support::app::*;
 
 fn ready() -> (rolo::app::state::State, Vec<rolo::model::Person>) {
     let people = cast();

@@ -4,16 +4,6 @@
 //! (listed and added, never edited), async enrichment, typed custom fields,
 //! error mapping and the faults a real network produces.
 
-#[path = "support/doc_shapes.rs"]
-mod doc_shapes;
-#[path = "support/fake_introzy.rs"]
-mod fake_introzy;
-#[path = "support/faults.rs"]
-mod faults;
-
-use doc_shapes::{Rules, api_doc, assert_shape, json_example};
-use fake_introzy::{API_KEY, DUPLICATE, FakeIntrozy};
-use faults::Fault;
 use rolo::backend::http::HttpConfig;
 use rolo::backend::introzy::{EnrichPolling, IntrozyBackend};
 use rolo::backend::{Backend, BackendError, EnrichOutcome, ListQuery};
@@ -21,14 +11,13 @@ use rolo::model::{CustomFieldKind, Note, Person, PersonField, validate_custom_fi
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use support::doc_shapes::{Rules, api_doc, assert_shape, json_example};
+use support::fake_introzy::{API_KEY, DUPLICATE, FakeIntrozy};
+use support::faults::Fault;
+use support::http::quick;
 
 fn config(base: &str) -> HttpConfig {
-    HttpConfig {
-        backoff_base: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(50),
-        request_timeout: Duration::from_secs(5),
-        ..HttpConfig::new(base)
-    }
+    quick(HttpConfig::new(base))
 }
 
 fn backend(fake: &FakeIntrozy) -> IntrozyBackend {
