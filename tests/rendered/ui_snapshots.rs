@@ -177,7 +177,12 @@ fn hostile_record_never_reaches_the_terminal_raw() {
         press(&mut s, "enter");
         let mut notes = notes_for("p-evil");
         notes[0].text = "\x1b[?1049l\x1b]52;c;aGk=\x07bye\u{2066}".into();
-        if let Some(rolo::app::effect::Effect::LoadDetail { request, id }) = e.last() {
+        // The detail load the search's selection asked for.
+        let load = e.iter().rev().find_map(|e| match e {
+            rolo::app::effect::Effect::LoadDetail { request, id } => Some((request, id)),
+            _ => None,
+        });
+        if let Some((request, id)) = load {
             handle(
                 &mut s,
                 Input::Msg(Msg::DetailLoaded {
