@@ -5,6 +5,17 @@
 pub mod engine;
 pub mod worker;
 
+/// How search works, as the help overlay and the README say it (a test
+/// keeps the README in step).
+pub const SYNTAX_HELP: &[&str] = &[
+    "Words match fuzzily, in any order, over name, company, emails, phones, tags.",
+    "A match within the name ranks above one scattered over other fields.",
+    "'word matches the letters as typed (a substring, not fuzzy);",
+    "^word: the name starts with word; !word: no field holds word.",
+    "Smart case: lowercase ignores case; a capital makes case count (Mar).",
+    "Accents fold: zoe finds Zoë. Filters: tag:vip company:acme email:@acme.com",
+];
+
 use crate::store::PersonSummary;
 use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
@@ -400,10 +411,21 @@ mod tests {
         assert_eq!(run("smth"), ["Ann Smith"]);
         assert!(run("'smth").is_empty());
         assert_eq!(run("'smit"), ["Ann Smith"]);
+        assert_eq!(run("^ann"), ["Ann Smith"]);
+        assert!(run("^smith").is_empty());
+        assert_eq!(run("!acme !globex"), ["Zoë Ñúñez"]);
         // smart case: all lowercase ignores case, any capital respects it
         assert_eq!(run("smith"), ["Ann Smith"]);
         assert_eq!(run("Smith"), ["Ann Smith"]);
         assert!(run("SMITH").is_empty());
+    }
+
+    #[test]
+    fn the_readme_says_what_the_help_says() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        for line in SYNTAX_HELP {
+            assert!(readme.contains(line), "README.md lacks {line:?}");
+        }
     }
 
     #[test]
