@@ -90,11 +90,9 @@ impl SortKey {
             a.0.cmp(&b.0)
                 .then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize]))
         });
-        let mut slots: Vec<Option<PersonSummary>> = people.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|(_, i)| slots[i as usize].take())
-            .collect()
+        drop(keys);
+        let order: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
+        permute(people, order)
     }
 
     #[cfg(test)]
@@ -124,6 +122,30 @@ impl SortKey {
         }
         .then_with(|| a.id.cmp(&b.id))
     }
+}
+
+/// `people` reordered so that position `k` holds the person that was at
+/// `order[k]`, in place: following each cycle of the permutation moves
+/// every person once, without a second list of a million people.
+fn permute(mut people: Vec<PersonSummary>, mut order: Vec<u32>) -> Vec<PersonSummary> {
+    for start in 0..order.len() {
+        if order[start] as usize == start {
+            continue;
+        }
+        // Walk the cycle through `start`: each slot takes its source's
+        // person; a slot is marked done by pointing at itself.
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            people.swap(at, from);
+            at = from;
+        }
+    }
+    people
 }
 
 /// The list model. `all` is in sort order; `visible` indexes into it.
