@@ -3,6 +3,7 @@
 //! `company:acme`, `email:@acme.com`.
 
 pub mod engine;
+pub mod fold;
 pub mod worker;
 
 /// How search works, as the help overlay and the README say it (a test
@@ -60,13 +61,15 @@ impl Query {
                 .split_once(':')
                 .and_then(|(k, v)| Some((Field::parse(k)?, v)))
             {
-                Some((field, value)) => fields.push((field, value.to_lowercase())),
+                Some((field, value)) => fields.push((field, fold::fold(value))),
                 None => fuzzy.push(word),
             }
         }
         Query {
             text: text.to_string(),
-            fuzzy: fuzzy.join(" "),
+            // Without accents, so `zoë` finds Zoé as `zoe` does (nucleo
+            // folds the people's side, but not a needle with accents).
+            fuzzy: fold::strip_accents(&fuzzy.join(" ")),
             fields,
         }
     }
@@ -152,31 +155,16 @@ fn rank(pattern: &Pattern, negated: bool, hay: &Haystack, matcher: &mut Matcher)
     pattern.score(full, matcher).map(|s| s.min(NAME_TIER - 1))
 }
 
-/// Case-insensitive `contains` for an already lowercased needle, without
-/// allocating when the haystack is ASCII (the common case).
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
-        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        hay.to_lowercase().contains(needle_lower)
-    }
-}
-
 fn field_matches(p: &PersonSummary, field: Field, value: &str) -> bool {
     if value.is_empty() {
         return true;
     }
-    let contains = |hay: &str| contains_ci(hay, value);
+    let contains = |hay: &str| fold::contains_folded(hay, value);
     match field {
         Field::Tag => p.tags.split(' ').any(contains),
         Field::Company => contains(&p.company),
         Field::Email => contains(&p.emails),
-        Field::Phone => {
-            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-            let phone_digits: String = p.phones.chars().filter(char::is_ascii_digit).collect();
-            contains(&p.phones) || (!digits.is_empty() && phone_digits.contains(&digits))
-        }
+        Field::Phone => fold::phone_matches(&p.phones, value),
         Field::Name => contains(&p.display_name),
     }
 }
@@ -388,6 +376,11 @@ mod tests {
         assert_eq!(run("tag:vip zoe"), ["Zoë Ñúñez"]);
         // an unknown field name is plain fuzzy text
         assert!(run("foo:bar").is_empty());
+        // filters fold accents and case like the fuzzy search
+        assert_eq!(run("name:zoe"), ["Zoë Ñúñez"]);
+        assert_eq!(run("name:ZOÉ nunez"), ["Zoë Ñúñez"]);
+        assert_eq!(run("zoé"), ["Zoë Ñúñez"]);
+        assert_eq!(run("zoë"), run("zoe"));
     }
 
     #[test]

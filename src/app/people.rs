@@ -291,6 +291,12 @@ impl PeopleView {
         }
     }
 
+    /// Forget the results [`PeopleView::set_query`] remembered, so the
+    /// next query is matched, not recalled (benchmarks time a keystroke).
+    pub fn forget_matches(&mut self) {
+        self.engine = MatchEngine::default();
+    }
+
     /// The job `update` should hand to the matcher, once.
     pub fn take_job(&mut self) -> Option<MatchJob> {
         self.job.take()

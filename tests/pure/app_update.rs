@@ -1053,3 +1053,23 @@ fn the_selection_follows_the_person_not_the_row_while_filtering() {
     );
     load_detail(&mut s, &e, &people);
 }
+
+#[test]
+fn the_search_hint_shows_filters_that_find_someone_here() {
+    let (mut s, _) = ready();
+    press(&mut s, "/");
+    let hint = s.status.message.clone();
+    let filters: Vec<String> = hint
+        .split(" — ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    assert_eq!(filters.len(), 3, "{hint}");
+    assert!(filters.iter().any(|f| f == "company:globex"), "{hint}");
+    for filter in &filters {
+        s.people.set_query(filter);
+        assert!(!s.people.visible.is_empty(), "{filter} finds nobody");
+    }
+}

@@ -89,7 +89,36 @@ fn keeping_track_of_selection(
 pub(super) fn start(state: &mut State) {
     state.searching = true;
     state.search_input = LineInput::new(state.people.query.text.clone());
-    state.info("type to filter — tag:vip company:acme email:@acme.com — Enter keeps, Esc clears");
+    let examples = examples(&state.people);
+    state.info(format!(
+        "type to filter — {examples} — Enter keeps, Esc clears"
+    ));
+}
+
+/// Filters that find someone here: a tag, a company and an email domain
+/// taken from the first people in the list (the defaults for an empty one).
+fn examples(people: &crate::app::people::PeopleView) -> String {
+    let first = |pick: &dyn Fn(&crate::store::PersonSummary) -> Option<String>| {
+        people.all.iter().take(1000).find_map(pick)
+    };
+    let word = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+    };
+    let tag = first(&|p| word(&p.tags)).unwrap_or_else(|| "vip".into());
+    let company = first(&|p| word(&p.company)).unwrap_or_else(|| "acme".into());
+    let domain = first(&|p| {
+        let email = p.primary_email();
+        email.split_once('@').map(|(_, d)| d.to_lowercase())
+    })
+    .unwrap_or_else(|| "acme.com".into());
+    crate::sanitize::for_display(&format!("tag:{tag} company:{company} email:@{domain}"))
+        .into_owned()
 }
 
 pub(super) fn clear_filter(state: &mut State) -> Vec<Effect> {
