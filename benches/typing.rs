@@ -280,16 +280,16 @@ fn main() {
         "| letters typed | rolo first frame median | p95 | rolo whole answer median | p95 | fzf --filter median | p95 |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
-    for n in 0..5 {
+    for (n, ((first, done), fz)) in t.first.iter().zip(&t.done).zip(&fzf).enumerate() {
         println!(
             "| {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
             n + 1,
-            quantile(&t.first[n], 0.5),
-            quantile(&t.first[n], 0.95),
-            quantile(&t.done[n], 0.5),
-            quantile(&t.done[n], 0.95),
-            quantile(&fzf[n], 0.5),
-            quantile(&fzf[n], 0.95),
+            quantile(first, 0.5),
+            quantile(first, 0.95),
+            quantile(done, 0.5),
+            quantile(done, 0.95),
+            quantile(fz, 0.5),
+            quantile(fz, 0.95),
         );
     }
     let all = |v: &[Vec<f64>]| v.iter().flatten().copied().collect::<Vec<_>>();
