@@ -72,12 +72,63 @@ fn work(shared: &Shared, deliver: &dyn Fn(Snapshot)) {
     }
 }
 
+/// Stopping ends a run at its next block and joins the thread.
 impl Drop for MatchWorker {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
+        // Under the lock: the thread checks `stop` and starts waiting while
+        // holding it, so the wake-up cannot fall between the two.
+        {
+            let _held = self.shared.next.lock().unwrap_or_else(|e| e.into_inner());
+            self.shared.stop.store(true, Ordering::SeqCst);
+        }
         self.shared.wake.notify_one();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Query;
+    use crate::search::engine::Corpus;
+    use crate::store::PersonSummary;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn the_newest_job_is_answered_and_dropping_stops_the_thread() {
+        let people = (0..50)
+            .map(|i| PersonSummary {
+                id: format!("p{i}"),
+                display_name: if i % 2 == 0 { "Ann" } else { "Bob" }.into(),
+                ..Default::default()
+            })
+            .collect();
+        let corpus = Corpus::new(1, people);
+        for _ in 0..50 {
+            let (tx, rx) = mpsc::channel();
+            let worker = MatchWorker::spawn(move |s| {
+                let _ = tx.send(s);
+            })
+            .unwrap();
+            for (request, text) in [(1, "a"), (2, "an"), (3, "bo")] {
+                worker.submit(MatchJob {
+                    request,
+                    corpus: corpus.clone(),
+                    query: Query::parse(text),
+                });
+            }
+            let last = loop {
+                let s = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+                if s.request == 3 && s.complete {
+                    break s;
+                }
+            };
+            assert_eq!(last.indices.len(), 25);
+            // Dropped while idle: must not hang (a lost wake-up would).
+            drop(worker);
         }
     }
 }

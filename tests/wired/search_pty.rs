@@ -67,7 +67,13 @@ fn a_five_letter_word_typed_at_once_ends_on_the_whole_words_result() {
         screen.contains(&format!("People {count}/{PEOPLE}")),
         "{screen}"
     );
+    // Esc and q apart: sent together they read as Alt-q.
     s.send("\x1b");
+    s.wait_until("the filter cleared", |screen| {
+        screen.contains(&format!("People {PEOPLE}/{PEOPLE}"))
+    });
     s.send("q");
-    assert!(s.wait_exit().success());
+    let status = s.wait_exit();
+    assert!(status.success(), "rolo exited with {status:?}");
+    s.assert_terminal_restored();
 }
