@@ -2,6 +2,21 @@
 //! phones, company and tags, plus field filters like `tag:vip`,
 //! `company:acme`, `email:@acme.com`.
 
+pub mod engine;
+pub mod fold;
+pub mod worker;
+
+/// How search works, as the help overlay and the README say it (a test
+/// keeps the README in step).
+pub const SYNTAX_HELP: &[&str] = &[
+    "Words match fuzzily, in any order, over name, company, emails, phones, tags.",
+    "A match within the name ranks above one scattered over other fields.",
+    "'word matches the letters as typed (a substring, not fuzzy);",
+    "^word: the name starts with word; !word: no field holds word.",
+    "Smart case: lowercase ignores case; a capital makes case count (Mar).",
+    "Accents fold: zoe finds Zoë. Filters: tag:vip company:acme email:@acme.com",
+];
+
 use crate::store::PersonSummary;
 use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
@@ -46,13 +61,15 @@ impl Query {
                 .split_once(':')
                 .and_then(|(k, v)| Some((Field::parse(k)?, v)))
             {
-                Some((field, value)) => fields.push((field, value.to_lowercase())),
+                Some((field, value)) => fields.push((field, fold::fold(value))),
                 None => fuzzy.push(word),
             }
         }
         Query {
             text: text.to_string(),
-            fuzzy: fuzzy.join(" "),
+            // Without accents, so `zoë` finds Zoé as `zoe` does (nucleo
+            // folds the people's side, but not a needle with accents).
+            fuzzy: fold::strip_accents(&fuzzy.join(" ")),
             fields,
         }
     }
@@ -64,7 +81,16 @@ impl Query {
     /// Can results for `self` be found among the results for `previous`?
     /// True when the user only typed more characters of the same terms.
     pub fn narrows(&self, previous: &Query) -> bool {
-        self.text.starts_with(&previous.text)
+        // Extending `!word` excludes less, and `word$` followed by more is
+        // no longer a suffix match: neither is a subset of the previous.
+        let widens = previous.text.ends_with(|c: char| !c.is_whitespace())
+            && previous
+                .text
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| w.starts_with('!') || w.ends_with('$'));
+        !widens
+            && self.text.starts_with(&previous.text)
             && self.fields.len() == previous.fields.len()
             && self
                 .fields
@@ -78,8 +104,18 @@ impl Query {
     }
 }
 
-/// The text fuzzy matching looks at, built once per person when people load.
-pub fn haystack(p: &PersonSummary) -> Utf32String {
+/// The text fuzzy matching looks at, built once per person when people
+/// load: the name first, then company, emails, phones and tags, so the
+/// name is a prefix that can be scored on its own (a name match ranks
+/// above one scattered across other fields).
+#[derive(Debug, Clone)]
+pub struct Haystack {
+    text: Utf32String,
+    /// How many chars of `text` are the display name.
+    name_chars: u32,
+}
+
+pub fn haystack(p: &PersonSummary) -> Haystack {
     let mut s = String::with_capacity(
         p.display_name.len() + p.company.len() + p.emails.len() + p.phones.len() + p.tags.len() + 4,
     );
@@ -91,40 +127,44 @@ pub fn haystack(p: &PersonSummary) -> Utf32String {
             s.push_str(part);
         }
     }
+    let name_chars = u32::try_from(p.display_name.chars().count()).unwrap_or(u32::MAX);
     // Skip nucleo's grapheme segmentation: one char per code point is what
     // names and emails need, and it is ~10x cheaper for 100k people.
-    if s.is_ascii() {
+    let text = if s.is_ascii() {
         Utf32String::Ascii(s.into_boxed_str())
     } else {
         Utf32String::Unicode(s.chars().collect())
-    }
+    };
+    Haystack { text, name_chars }
 }
 
-/// Case-insensitive `contains` for an already lowercased needle, without
-/// allocating when the haystack is ASCII (the common case).
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
-        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        hay.to_lowercase().contains(needle_lower)
+/// Scores at or above this matched within the name alone.
+const NAME_TIER: u32 = 1 << 30;
+
+/// A person's rank for `pattern`: matches within the name come first (in
+/// nucleo's score order), then matches anywhere. `negated` says the
+/// pattern holds a `!word`, which the rest of the haystack must pass too.
+fn rank(pattern: &Pattern, negated: bool, hay: &Haystack, matcher: &mut Matcher) -> Option<u32> {
+    let full = hay.text.slice(..);
+    if hay.name_chars > 0
+        && let Some(score) = pattern.score(hay.text.slice(..hay.name_chars as usize), matcher)
+        && (!negated || pattern.score(full, matcher).is_some())
+    {
+        return Some(NAME_TIER | score.min(NAME_TIER - 1));
     }
+    pattern.score(full, matcher).map(|s| s.min(NAME_TIER - 1))
 }
 
 fn field_matches(p: &PersonSummary, field: Field, value: &str) -> bool {
     if value.is_empty() {
         return true;
     }
-    let contains = |hay: &str| contains_ci(hay, value);
+    let contains = |hay: &str| fold::contains_folded(hay, value);
     match field {
         Field::Tag => p.tags.split(' ').any(contains),
         Field::Company => contains(&p.company),
         Field::Email => contains(&p.emails),
-        Field::Phone => {
-            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-            let phone_digits: String = p.phones.chars().filter(char::is_ascii_digit).collect();
-            contains(&p.phones) || (!digits.is_empty() && phone_digits.contains(&digits))
-        }
+        Field::Phone => fold::phone_matches(&p.phones, value),
         Field::Name => contains(&p.display_name),
     }
 }
@@ -145,94 +185,123 @@ impl Default for Searcher {
     }
 }
 
-/// Below this many candidates one thread is faster than spawning more.
-const PARALLEL_FROM: usize = 20_000;
-
-fn score_chunk(
-    people: &[PersonSummary],
-    haystacks: &[Utf32String],
-    chunk: &[usize],
-    query: &Query,
-    pattern: &Pattern,
-    matcher: &mut Matcher,
-) -> Vec<(u32, usize)> {
-    let use_fuzzy = !pattern.atoms.is_empty();
-    let mut out = Vec::new();
-    for &i in chunk {
-        let p = &people[i];
-        if !query.fields.iter().all(|(f, v)| field_matches(p, *f, v)) {
-            continue;
-        }
-        if use_fuzzy {
-            if let Some(score) = pattern.score(haystacks[i].slice(..), matcher) {
-                out.push((score, i));
-            }
-        } else {
-            out.push((0, i));
-        }
-    }
-    out
-}
-
 impl std::fmt::Debug for Searcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Searcher")
     }
 }
 
+/// Below this many candidates one thread is faster than spawning more.
+const PARALLEL_FROM: usize = 20_000;
+
+/// A query compiled once per match run.
+pub struct Compiled<'q> {
+    query: &'q Query,
+    pattern: Pattern,
+    negated: bool,
+}
+
+impl<'q> Compiled<'q> {
+    pub fn new(query: &'q Query) -> Compiled<'q> {
+        let pattern = query.pattern();
+        let negated = pattern.atoms.iter().any(|a| a.negative);
+        Compiled {
+            query,
+            pattern,
+            negated,
+        }
+    }
+
+    /// Whether results are ranked by score (else they keep list order).
+    pub fn ranked(&self) -> bool {
+        !self.pattern.atoms.is_empty()
+    }
+}
+
+/// A sort key per match: ascending order is best rank first, then list
+/// order (the index in the low 32 bits).
+fn sort_key(rank: u32, index: u32) -> u64 {
+    (u64::from(u32::MAX - rank) << 32) | u64::from(index)
+}
+
+/// The person index a [`sort_key`] was made for.
+pub fn key_index(key: u64) -> u32 {
+    key as u32
+}
+
+fn score_chunk(
+    people: &[PersonSummary],
+    haystacks: &[Haystack],
+    chunk: &[u32],
+    q: &Compiled,
+    matcher: &mut Matcher,
+) -> Vec<u64> {
+    let mut out = Vec::new();
+    for &i in chunk {
+        let p = &people[i as usize];
+        if !q.query.fields.iter().all(|(f, v)| field_matches(p, *f, v)) {
+            continue;
+        }
+        if q.ranked() {
+            if let Some(r) = rank(&q.pattern, q.negated, &haystacks[i as usize], matcher) {
+                out.push(sort_key(r, i));
+            }
+        } else {
+            out.push(sort_key(0, i));
+        }
+    }
+    out
+}
+
 impl Searcher {
-    /// Indices of `candidates` (into `people`/`haystacks`) that match `query`,
-    /// best fuzzy score first; ties and field-only queries keep candidate order.
-    pub fn filter(
+    /// Sort keys ([`key_index`] gives the person) of the `candidates` that
+    /// match, unsorted; split across cores when there are many.
+    pub fn score(
         &mut self,
         people: &[PersonSummary],
-        haystacks: &[Utf32String],
-        candidates: impl Iterator<Item = usize>,
-        query: &Query,
-    ) -> Vec<usize> {
-        let pattern = query.pattern();
-        let use_fuzzy = !pattern.atoms.is_empty();
-        let candidates: Vec<usize> = candidates.collect();
+        haystacks: &[Haystack],
+        candidates: &[u32],
+        q: &Compiled,
+    ) -> Vec<u64> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(4);
-        let mut scored: Vec<(u32, usize)> = if threads > 1 && candidates.len() >= PARALLEL_FROM {
-            // Split the people across cores; each chunk keeps list order.
-            while self.workers.len() < threads {
-                self.workers.push(Matcher::new(Config::DEFAULT));
-            }
-            let size = candidates.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = candidates
-                    .chunks(size)
-                    .zip(self.workers.iter_mut())
-                    .map(|(chunk, matcher)| {
-                        let pattern = &pattern;
-                        scope.spawn(move || {
-                            score_chunk(people, haystacks, chunk, query, pattern, matcher)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        } else {
-            score_chunk(
-                people,
-                haystacks,
-                &candidates,
-                query,
-                &pattern,
-                &mut self.matcher,
-            )
-        };
-        if use_fuzzy {
-            // Best first; equal scores keep the list's sort order (by index).
-            scored.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+        if threads < 2 || candidates.len() < PARALLEL_FROM {
+            return score_chunk(people, haystacks, candidates, q, &mut self.matcher);
         }
-        scored.into_iter().map(|(_, i)| i).collect()
+        while self.workers.len() < threads {
+            self.workers.push(Matcher::new(Config::DEFAULT));
+        }
+        let size = candidates.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = candidates
+                .chunks(size)
+                .zip(self.workers.iter_mut())
+                .map(|(chunk, matcher)| {
+                    scope.spawn(move || score_chunk(people, haystacks, chunk, q, matcher))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    /// Indices of `candidates` (into `people`/`haystacks`) that match
+    /// `query`, best first: a match in the name above one elsewhere, then
+    /// nucleo's score; ties and field-only queries keep candidate order.
+    pub fn filter(
+        &mut self,
+        people: &[PersonSummary],
+        haystacks: &[Haystack],
+        candidates: impl Iterator<Item = usize>,
+        query: &Query,
+    ) -> Vec<usize> {
+        let candidates: Vec<u32> = candidates.filter_map(|i| u32::try_from(i).ok()).collect();
+        let mut keys = self.score(people, haystacks, &candidates, &Compiled::new(query));
+        keys.sort_unstable();
+        keys.into_iter().map(|k| key_index(k) as usize).collect()
     }
 
     /// Char positions in `text` that the query's fuzzy words match, for
@@ -278,14 +347,17 @@ mod tests {
         ]
     }
 
-    fn run(q: &str) -> Vec<String> {
-        let people = people();
+    fn run_over(people: &[PersonSummary], q: &str) -> Vec<String> {
         let hay: Vec<_> = people.iter().map(haystack).collect();
         let mut s = Searcher::default();
-        s.filter(&people, &hay, 0..people.len(), &Query::parse(q))
+        s.filter(people, &hay, 0..people.len(), &Query::parse(q))
             .into_iter()
             .map(|i| people[i].id.clone())
             .collect()
+    }
+
+    fn run(q: &str) -> Vec<String> {
+        run_over(&people(), q)
     }
 
     #[test]
@@ -304,6 +376,49 @@ mod tests {
         assert_eq!(run("tag:vip zoe"), ["Zoë Ñúñez"]);
         // an unknown field name is plain fuzzy text
         assert!(run("foo:bar").is_empty());
+        // filters fold accents and case like the fuzzy search
+        assert_eq!(run("name:zoe"), ["Zoë Ñúñez"]);
+        assert_eq!(run("name:ZOÉ nunez"), ["Zoë Ñúñez"]);
+        assert_eq!(run("zoé"), ["Zoë Ñúñez"]);
+        assert_eq!(run("zoë"), run("zoe"));
+    }
+
+    #[test]
+    fn a_name_match_ranks_above_one_scattered_over_email_and_tags() {
+        let p = |id: &str, name: &str, email: &str, tags: &str| PersonSummary {
+            id: id.into(),
+            display_name: name.into(),
+            emails: email.into(),
+            tags: tags.into(),
+            ..Default::default()
+        };
+        let people = [
+            p("scattered", "Tom Baker", "mar@x.io", "ia"),
+            p("name", "Marco Riaz", "", ""),
+        ];
+        assert_eq!(run_over(&people, "maria"), ["name", "scattered"]);
+    }
+
+    #[test]
+    fn quote_forces_a_substring_and_uppercase_makes_case_matter() {
+        assert_eq!(run("smth"), ["Ann Smith"]);
+        assert!(run("'smth").is_empty());
+        assert_eq!(run("'smit"), ["Ann Smith"]);
+        assert_eq!(run("^ann"), ["Ann Smith"]);
+        assert!(run("^smith").is_empty());
+        assert_eq!(run("!acme !globex"), ["Zoë Ñúñez"]);
+        // smart case: all lowercase ignores case, any capital respects it
+        assert_eq!(run("smith"), ["Ann Smith"]);
+        assert_eq!(run("Smith"), ["Ann Smith"]);
+        assert!(run("SMITH").is_empty());
+    }
+
+    #[test]
+    fn the_readme_says_what_the_help_says() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        for line in SYNTAX_HELP {
+            assert!(readme.contains(line), "README.md lacks {line:?}");
+        }
     }
 
     #[test]
@@ -313,6 +428,10 @@ mod tests {
         assert!(!Query::parse("a").narrows(&a));
         assert!(!Query::parse("tag:").narrows(&Query::parse("tag")));
         assert!(Query::parse("tag:vi").narrows(&Query::parse("tag:v")));
+        // a longer `!word` excludes less; `word$` then more is no suffix
+        assert!(!Query::parse("!ab").narrows(&Query::parse("!a")));
+        assert!(!Query::parse("ab$c").narrows(&Query::parse("ab$")));
+        assert!(Query::parse("!a b").narrows(&Query::parse("!a ")));
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub enum Effect {
         request: u64,
         text: String,
     },
+    /// Match a query on the matcher thread; the newest job wins.
+    Match(crate::search::engine::MatchJob),
     /// Read the outbox's conflicted edits, to show the first.
     LoadConflicts,
     /// Read the outbox for the queued-changes view.
@@ -156,6 +158,8 @@ pub enum Msg {
         result: Result<usize, BackendError>,
     },
     FieldDefs(Vec<crate::model::CustomFieldDef>),
+    /// Ranked matches for a query (or those found so far).
+    Matched(crate::search::engine::Snapshot),
     /// The note categories the server offers (RogerRoger), by name.
     NoteCategories(Vec<String>),
     /// The clock, for "synced 4 min ago".

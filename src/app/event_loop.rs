@@ -29,6 +29,8 @@ struct Runner {
     /// The detail read of the newest selection; an older one still waiting
     /// for the request budget is dropped, not sent.
     detail_task: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
+    /// Filters the list off this loop; its snapshots come back as messages.
+    matcher: crate::search::worker::MatchWorker,
 }
 
 impl Runner {
@@ -52,6 +54,7 @@ impl Runner {
         let c = self.client.clone();
         match effect {
             Effect::Quit => return false,
+            Effect::Match(job) => self.matcher.submit(job),
             Effect::LoadPeople => {
                 self.spawn(
                     false,
@@ -253,12 +256,17 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let drafts = spawn_draft_writer(draft_store.clone());
+    let matched = tx.clone();
+    let matcher = crate::search::worker::MatchWorker::spawn(move |snapshot| {
+        let _ = matched.send(Msg::Matched(snapshot));
+    })?;
     let runner = Runner {
         client,
         tx: tx.clone(),
         drafts,
         draft_store: draft_store.clone(),
         detail_task: std::sync::Mutex::new(None),
+        matcher,
     };
 
     if let Ok(size) = terminal.size() {

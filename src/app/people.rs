@@ -1,9 +1,9 @@
 //! The people list: all summaries, the active filter, sort order and
 //! selection. Filtering narrows incrementally while the user types.
 
-use crate::search::{Query, Searcher, haystack};
+use crate::search::engine::{Corpus, MatchEngine, MatchJob, Snapshot};
+use crate::search::{Query, Searcher};
 use crate::store::PersonSummary;
-use nucleo_matcher::Utf32String;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,11 +90,9 @@ impl SortKey {
             a.0.cmp(&b.0)
                 .then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize]))
         });
-        let mut slots: Vec<Option<PersonSummary>> = people.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|(_, i)| slots[i as usize].take())
-            .collect()
+        drop(keys);
+        let order: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
+        permute(people, order)
     }
 
     #[cfg(test)]
@@ -126,60 +124,129 @@ impl SortKey {
     }
 }
 
+/// `people` reordered so that position `k` holds the person that was at
+/// `order[k]`, in place: following each cycle of the permutation moves
+/// every person once, without a second list of a million people.
+fn permute(mut people: Vec<PersonSummary>, mut order: Vec<u32>) -> Vec<PersonSummary> {
+    for start in 0..order.len() {
+        if order[start] as usize == start {
+            continue;
+        }
+        // Walk the cycle through `start`: each slot takes its source's
+        // person; a slot is marked done by pointing at itself.
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            people.swap(at, from);
+            at = from;
+        }
+    }
+    people
+}
+
 /// The list model. `all` is in sort order; `visible` indexes into it.
+///
+/// Matching runs off the update path: [`PeopleView::type_query`] records
+/// the query and queues a [`MatchJob`] ([`PeopleView::take_job`]); the
+/// matcher thread answers with [`Snapshot`]s that [`PeopleView::apply`]
+/// draws, newest first and never an older one over a newer one. `all` and
+/// `visible` always come from the same snapshot, so an index never points
+/// into a list it was not made for.
 #[derive(Debug, Default)]
 pub struct PeopleView {
+    /// The people `visible` indexes into (the drawn snapshot's).
     pub all: Arc<[PersonSummary]>,
-    haystacks: Arc<[Utf32String]>,
+    /// The newest people loaded, which new jobs run over.
+    latest: Corpus,
+    /// What the user typed.
     pub query: Query,
-    pub visible: Vec<usize>,
+    /// The query `visible` is the answer to.
+    pub shown_query: Query,
+    pub visible: Arc<[u32]>,
     /// Index into `visible`.
     pub selected: usize,
     /// First visible row of the list viewport.
     pub offset: usize,
     pub sort: SortKey,
     pub loaded: bool,
-    searcher: Searcher,
+    /// The newest job asked for, and the one `visible` answers.
+    requested: u64,
+    applied: u64,
+    applied_complete: bool,
+    /// A job for `update` to hand to the matcher.
+    job: Option<MatchJob>,
+    /// The person to keep selected once the running match lands.
+    anchor: Option<String>,
+    generations: u64,
+    /// Runs jobs in place for [`PeopleView::set_query`].
+    engine: MatchEngine,
 }
 
 impl PeopleView {
     /// Replace everyone (initial load or reload), keeping the selection on
     /// the same person where possible.
     pub fn set_people(&mut self, people: Vec<PersonSummary>) {
-        let keep = self.selected_id().map(str::to_string);
+        let keep = self
+            .anchor
+            .take()
+            .or_else(|| self.selected_id().map(str::to_string));
         let people = self.sort.sort(people);
-        self.haystacks = people.iter().map(haystack).collect();
-        self.all = people.into();
+        self.generations += 1;
+        self.latest = Corpus::new(self.generations, people);
         self.loaded = true;
-        self.refilter_all();
-        self.select_id(keep.as_deref());
+        self.rematch(keep);
     }
 
-    /// Insert or replace one person (after a save).
+    /// Insert or replace one person (after a save), and select them.
     pub fn upsert(&mut self, person: PersonSummary) {
         let id = person.id.clone();
-        let mut people: Vec<PersonSummary> =
-            self.all.iter().filter(|p| p.id != id).cloned().collect();
+        let mut people: Vec<PersonSummary> = self
+            .latest
+            .people
+            .iter()
+            .filter(|p| p.id != id)
+            .cloned()
+            .collect();
         people.push(person);
+        self.anchor = Some(id);
         self.set_people(people);
-        self.select_id(Some(&id));
     }
 
     pub fn remove(&mut self, id: &str) {
         let at = self.selected;
-        let people: Vec<PersonSummary> = self.all.iter().filter(|p| p.id != id).cloned().collect();
+        let people: Vec<PersonSummary> = self
+            .latest
+            .people
+            .iter()
+            .filter(|p| p.id != id)
+            .cloned()
+            .collect();
         self.set_people(people);
         self.selected = at.min(self.visible.len().saturating_sub(1));
     }
 
     pub fn cycle_sort(&mut self) {
         self.sort = self.sort.next();
-        let people = self.all.to_vec();
+        let people = self.latest.people.to_vec();
         self.set_people(people);
     }
 
+    /// Everyone loaded, filtered or not.
+    pub fn total(&self) -> usize {
+        self.latest.len()
+    }
+
+    /// The person on row `row` of the filtered list.
+    pub fn visible_person(&self, row: usize) -> Option<&PersonSummary> {
+        self.visible.get(row).map(|&i| &self.all[i as usize])
+    }
+
     pub fn selected_person(&self) -> Option<&PersonSummary> {
-        self.visible.get(self.selected).map(|&i| &self.all[i])
+        self.visible_person(self.selected)
     }
 
     pub fn selected_id(&self) -> Option<&str> {
@@ -189,7 +256,10 @@ impl PeopleView {
     /// Select the person with `id`, if they are in the filtered list.
     pub fn select_id(&mut self, id: Option<&str>) {
         if let Some(id) = id
-            && let Some(pos) = self.visible.iter().position(|&i| self.all[i].id == id)
+            && let Some(pos) = self
+                .visible
+                .iter()
+                .position(|&i| self.all[i as usize].id == id)
         {
             self.selected = pos;
             return;
@@ -197,36 +267,114 @@ impl PeopleView {
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
     }
 
-    /// Apply a new search text; narrow from the current results when the
-    /// user only typed more.
-    pub fn set_query(&mut self, text: &str) {
-        let query = Query::parse(text);
-        let narrowing = query.narrows(&self.query) && !self.query.text.is_empty();
-        let previous = std::mem::take(&mut self.visible);
-        self.visible = if query.is_empty() {
-            (0..self.all.len()).collect()
-        } else if narrowing {
-            // Re-filter only what matched before; sort by the new score.
-            let mut candidates = previous;
-            candidates.sort_unstable();
-            self.searcher
-                .filter(&self.all, &self.haystacks, candidates.into_iter(), &query)
-        } else {
-            self.searcher
-                .filter(&self.all, &self.haystacks, 0..self.all.len(), &query)
-        };
-        self.query = query;
-        self.selected = 0;
-        self.offset = 0;
+    /// Record a new search text. An empty query shows everyone at once;
+    /// any other queues a job for the matcher ([`PeopleView::take_job`]).
+    pub fn type_query(&mut self, text: &str) {
+        if text == self.query.text && self.job.is_none() {
+            return;
+        }
+        let keep = self
+            .anchor
+            .take()
+            .or_else(|| self.selected_id().map(str::to_string));
+        self.query = Query::parse(text);
+        self.rematch(keep);
     }
 
-    fn refilter_all(&mut self) {
-        let text = std::mem::take(&mut self.query.text);
-        self.query = Query::default();
-        self.set_query(&text);
+    /// Apply a new search text and match it here and now (for callers
+    /// outside the event loop: the CLI, tests, benchmarks).
+    pub fn set_query(&mut self, text: &str) {
+        self.type_query(text);
+        if let Some(job) = self.take_job() {
+            let snapshot = self.engine.run_now(&job);
+            self.apply(snapshot);
+        }
+    }
+
+    /// Forget the results [`PeopleView::set_query`] remembered, so the
+    /// next query is matched, not recalled (benchmarks time a keystroke).
+    pub fn forget_matches(&mut self) {
+        self.engine = MatchEngine::default();
+    }
+
+    /// The job `update` should hand to the matcher, once.
+    pub fn take_job(&mut self) -> Option<MatchJob> {
+        self.job.take()
+    }
+
+    /// Whether the list shows an older answer or results found so far.
+    pub fn matching(&self) -> bool {
+        self.applied < self.requested || !self.applied_complete
+    }
+
+    /// Draw `snapshot` unless something newer is drawn already. The
+    /// selection stays on the same person when they are in the results.
+    /// Returns whether the list changed.
+    pub fn apply(&mut self, snapshot: Snapshot) -> bool {
+        let older = snapshot.request < self.applied
+            || (snapshot.request == self.applied && self.applied_complete);
+        if older || snapshot.request > self.requested {
+            return false;
+        }
+        let keep = self
+            .anchor
+            .clone()
+            .or_else(|| self.selected_id().map(str::to_string));
+        self.all = snapshot.corpus.people;
+        self.visible = snapshot.indices;
+        self.shown_query = snapshot.query;
+        self.applied = snapshot.request;
+        self.applied_complete = snapshot.complete;
+        if snapshot.complete {
+            self.anchor = None;
+        }
+        self.place_selection(keep.as_deref());
+        true
+    }
+
+    /// A new job for the current query over the newest people; with no
+    /// query, everyone is shown without one.
+    fn rematch(&mut self, keep: Option<String>) {
+        self.requested += 1;
+        if self.query.is_empty() {
+            self.job = None;
+            let n = u32::try_from(self.latest.len()).unwrap_or(u32::MAX);
+            self.apply(Snapshot {
+                request: self.requested,
+                corpus: self.latest.clone(),
+                query: self.query.clone(),
+                indices: (0..n).collect(),
+                complete: true,
+            });
+            self.select_id(keep.as_deref());
+            return;
+        }
+        self.anchor = keep;
+        self.job = Some(MatchJob {
+            request: self.requested,
+            corpus: self.latest.clone(),
+            query: self.query.clone(),
+        });
+    }
+
+    /// Keep the selection on `id` if shown; else the best match.
+    fn place_selection(&mut self, id: Option<&str>) {
+        let found = id.and_then(|id| {
+            self.visible
+                .iter()
+                .position(|&i| self.all[i as usize].id == id)
+        });
+        match found {
+            Some(pos) => self.selected = pos,
+            None => {
+                self.selected = 0;
+                self.offset = 0;
+            }
+        }
     }
 
     pub fn move_by(&mut self, delta: isize, viewport: usize) {
+        self.anchor = None;
         if self.visible.is_empty() {
             self.selected = 0;
             return;
@@ -237,6 +385,7 @@ impl PeopleView {
     }
 
     pub fn go_to(&mut self, index: usize, viewport: usize) {
+        self.anchor = None;
         self.selected = index.min(self.visible.len().saturating_sub(1));
         self.scroll_to_selection(viewport);
     }
@@ -253,11 +402,11 @@ impl PeopleView {
         self.offset = self.offset.min(max_offset);
     }
 
-    /// Char positions to highlight in `text` for the current query.
-    /// `searcher` is the caller's scratch matcher (rendering borrows the
-    /// view immutably, so it cannot use the view's own).
+    /// Char positions to highlight in `text` for the query the shown
+    /// results answer. `searcher` is the caller's scratch matcher
+    /// (rendering borrows the view immutably, so it cannot use the view's).
     pub fn highlights(&self, searcher: &mut Searcher, text: &str) -> Vec<usize> {
-        searcher.highlight(text, &self.query)
+        searcher.highlight(text, &self.shown_query)
     }
 }
 
@@ -288,7 +437,10 @@ mod tests {
     }
 
     fn order(v: &PeopleView) -> Vec<&str> {
-        v.visible.iter().map(|&i| v.all[i].id.as_str()).collect()
+        v.visible
+            .iter()
+            .map(|&i| v.all[i as usize].id.as_str())
+            .collect()
     }
 
     #[test]
@@ -360,5 +512,104 @@ mod tests {
         assert_eq!(v.selected_id(), Some("4"));
         v.remove("4");
         assert_eq!(order(&v), ["1", "2", "3"]);
+    }
+
+    fn answer(job: &MatchJob) -> Snapshot {
+        MatchEngine::default().run_now(job)
+    }
+
+    #[test]
+    fn typing_queues_a_job_and_the_list_waits_for_its_answer() {
+        let mut v = view();
+        v.type_query("ac");
+        assert_eq!(v.visible.len(), 3, "nothing matched on the update path");
+        assert!(v.matching());
+        let job = v.take_job().expect("a job for the matcher");
+        assert!(v.take_job().is_none(), "handed out once");
+        assert!(v.apply(answer(&job)));
+        assert_eq!(order(&v), ["3"]);
+        assert!(!v.matching());
+        // Clearing needs no matcher.
+        v.type_query("");
+        assert!(v.take_job().is_none());
+        assert_eq!(v.visible.len(), 3);
+    }
+
+    #[test]
+    fn an_older_answer_is_never_drawn_over_a_newer_one() {
+        let mut v = view();
+        v.type_query("a");
+        let first = v.take_job().unwrap();
+        v.type_query("ac");
+        let second = v.take_job().unwrap();
+        assert!(v.apply(answer(&second)));
+        assert!(!v.apply(answer(&first)), "stale");
+        assert_eq!(order(&v), ["3"]);
+        // An older answer arriving first is drawn (it is the newest there
+        // is) and marked as still matching.
+        v.type_query("b");
+        let b = v.take_job().unwrap();
+        v.type_query("bro");
+        let br = v.take_job().unwrap();
+        assert!(v.apply(answer(&b)));
+        assert!(v.matching());
+        assert!(v.apply(answer(&br)));
+        assert!(!v.matching());
+        assert_eq!(order(&v), ["2"]);
+        // Results found so far, then the whole answer; a partial after the
+        // whole answer is stale.
+        v.type_query("o");
+        let o = v.take_job().unwrap();
+        let whole = answer(&o);
+        let partial = Snapshot {
+            complete: false,
+            indices: whole.indices[..1].into(),
+            ..whole.clone()
+        };
+        assert!(v.apply(partial.clone()));
+        assert!(v.matching());
+        assert!(v.apply(whole));
+        assert!(!v.apply(partial));
+        assert!(!v.matching());
+    }
+
+    #[test]
+    fn the_selection_stays_on_the_same_person_while_they_match() {
+        let mut v = view();
+        v.go_to(2, 10); // Bob Carter, Acme
+        assert_eq!(v.selected_id(), Some("3"));
+        v.set_query("a");
+        assert!(v.visible.len() > 1 && v.visible[0] != 2);
+        assert_eq!(v.selected_id(), Some("3"));
+        // A partial answer without them moves to the top, the whole
+        // answer brings the selection back.
+        v.type_query("ar");
+        let job = v.take_job().unwrap();
+        let whole = answer(&job);
+        let without: Vec<u32> = whole.indices.iter().copied().filter(|&i| i != 2).collect();
+        v.apply(Snapshot {
+            complete: false,
+            indices: without.into(),
+            ..whole.clone()
+        });
+        assert_ne!(v.selected_id(), Some("3"));
+        v.apply(whole);
+        assert_eq!(v.selected_id(), Some("3"));
+        // No longer matching: the best match is selected.
+        v.set_query("brown");
+        assert_eq!(v.selected_id(), Some("2"));
+    }
+
+    #[test]
+    fn a_reload_under_a_filter_rematches_and_keeps_the_saved_person() {
+        let mut v = view();
+        v.set_query("a");
+        v.upsert(summary("4", "Cy", "Aaron", "Acme", "2026-01-01"));
+        let job = v.take_job().expect("reloaded people are matched again");
+        assert_eq!(job.corpus.len(), 4);
+        assert_eq!(v.all.len(), 3, "the old answer stays until the new one");
+        v.apply(answer(&job));
+        assert_eq!(v.selected_id(), Some("4"));
+        assert_eq!(v.total(), 4);
     }
 }

@@ -47,6 +47,13 @@ pub fn draw(
             ));
         }
     }
+    if matches!(mode, KeyMode::Normal | KeyMode::Search) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(" Searching", theme.key()));
+        for line in crate::search::SYNTAX_HELP {
+            lines.push(Line::raw(format!(" {line}")));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         " Ctrl-C quits from anywhere. Keys can be changed in [keys.<mode>] of config.toml.",

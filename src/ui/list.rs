@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         .take(rows)
         .enumerate()
         .map(|(row, &idx)| {
-            let p = &people.all[idx];
+            let p = &people.all[idx as usize];
             let selected = start + row == people.selected;
             let base = if p.archived {
                 theme.dim()

@@ -1,4 +1,5 @@
-//! The search bar above the list while filtering.
+//! The search bar above the list while filtering: the query, how many
+//! match, and "matching…" while the matcher has not answered it yet.
 
 use super::text::clean;
 use super::theme::Theme;
@@ -15,11 +16,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         state.people.query.text.clone()
     };
     let count = format!(" {} match(es)", state.people.visible.len());
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled("/", theme.key()),
         Span::raw(clean(&text)),
         Span::styled(count, theme.dim()),
-    ]);
+    ];
+    // The list shows an older answer or the matches found so far.
+    if state.people.matching() {
+        spans.push(Span::styled(" · matching…", theme.busy()));
+    }
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
     if state.searching && state.overlays.is_empty() {
         let before: String = text.chars().take(state.search_input.cursor()).collect();

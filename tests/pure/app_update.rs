@@ -95,7 +95,7 @@ fn search_filters_as_you_type_and_esc_clears() {
     // Fuzzy: the contiguous "Acme" matches rank first.
     let top: Vec<_> = s.people.visible[..2]
         .iter()
-        .map(|&i| s.people.all[i].id.as_str())
+        .map(|&i| s.people.all[i as usize].id.as_str())
         .collect();
     assert_eq!(top, ["p-2", "p-5"]);
     type_text(&mut s, " ann");
@@ -805,20 +805,26 @@ fn remote_search_asks_the_server_and_the_latest_answer_wins() {
             .any(|e| matches!(e, Effect::ServerSearch { .. })),
         "one letter is too little"
     );
+    let server = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::ServerSearch { request, text } => Some((*request, text.clone())),
+            _ => None,
+        })
+    };
     let first = type_text(&mut s, "c");
-    let [.., Effect::ServerSearch { request: r1, text }] = &first[..] else {
+    let Some((r1, text)) = server(&first) else {
         panic!("{first:?}")
     };
     assert_eq!(text, "ac");
     let second = type_text(&mut s, "m");
-    let [.., Effect::ServerSearch { request: r2, .. }] = &second[..] else {
+    let Some((r2, _)) = server(&second) else {
         panic!("{second:?}")
     };
     // The stale reply is ignored; the latest one reloads the list.
     let e = handle(
         &mut s,
         Input::Msg(Msg::ServerSearchDone {
-            request: *r1,
+            request: r1,
             result: Ok(3),
         }),
     );
@@ -826,7 +832,7 @@ fn remote_search_asks_the_server_and_the_latest_answer_wins() {
     let e = handle(
         &mut s,
         Input::Msg(Msg::ServerSearchDone {
-            request: *r2,
+            request: r2,
             result: Ok(2),
         }),
     );
@@ -996,4 +1002,74 @@ fn keys_typed_before_the_review_opens_are_for_the_review() {
     };
     assert_eq!(review.items[0].decision, Some(true));
     assert_eq!(s.overlays.len(), 1, "no person form under it");
+}
+
+#[test]
+fn typing_records_the_query_and_the_matcher_answers_off_the_update_path() {
+    let (mut s, _) = ready();
+    press(&mut s, "/");
+    let effects = handle(&mut s, ch('a'));
+    let [Effect::Match(first), ..] = &effects[..] else {
+        panic!("typing asks the matcher: {effects:?}")
+    };
+    assert_eq!(first.query.text, "a");
+    let effects = handle(&mut s, ch('n'));
+    let [Effect::Match(second), ..] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert!(second.request > first.request);
+    // Nothing matched yet: the list still shows everyone, marked.
+    assert_eq!(s.people.visible.len(), 5);
+    assert!(s.people.matching());
+    assert_eq!(s.search_input.value(), "an");
+
+    let engine = || rolo::search::engine::MatchEngine::default();
+    let newer = engine().run_now(second);
+    let older = engine().run_now(first);
+    let want = newer.indices.clone();
+    assert!(want.len() < older.indices.len());
+    handle(&mut s, Input::Msg(Msg::Matched(newer)));
+    assert!(!s.people.matching());
+    assert_eq!(s.people.visible, want);
+    // The answer for `a` comes late: it is not drawn over `an`'s.
+    assert!(handle(&mut s, Input::Msg(Msg::Matched(older))).is_empty());
+    assert_eq!(s.people.visible, want);
+    assert_eq!(s.people.shown_query.text, "an");
+}
+
+#[test]
+fn the_selection_follows_the_person_not_the_row_while_filtering() {
+    let (mut s, people) = ready();
+    let e = press(&mut s, "j j j");
+    load_detail(&mut s, &e, &people);
+    let picked = selected(&s).to_string();
+    press(&mut s, "/");
+    let e = type_text(&mut s, "a");
+    assert!(s.people.visible.len() > 1);
+    assert_eq!(selected(&s), picked, "still matching, still selected");
+    assert!(
+        !e.iter().any(|e| matches!(e, Effect::LoadDetail { .. })),
+        "the same person needs no new detail load: {e:?}"
+    );
+    load_detail(&mut s, &e, &people);
+}
+
+#[test]
+fn the_search_hint_shows_filters_that_find_someone_here() {
+    let (mut s, _) = ready();
+    press(&mut s, "/");
+    let hint = s.status.message.clone();
+    let filters: Vec<String> = hint
+        .split(" — ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    assert_eq!(filters.len(), 3, "{hint}");
+    assert!(filters.iter().any(|f| f == "company:globex"), "{hint}");
+    for filter in &filters {
+        s.people.set_query(filter);
+        assert!(!s.people.visible.is_empty(), "{filter} finds nobody");
+    }
 }

@@ -177,7 +177,12 @@ fn hostile_record_never_reaches_the_terminal_raw() {
         press(&mut s, "enter");
         let mut notes = notes_for("p-evil");
         notes[0].text = "\x1b[?1049l\x1b]52;c;aGk=\x07bye\u{2066}".into();
-        if let Some(rolo::app::effect::Effect::LoadDetail { request, id }) = e.last() {
+        // The detail load the search's selection asked for.
+        let load = e.iter().rev().find_map(|e| match e {
+            rolo::app::effect::Effect::LoadDetail { request, id } => Some((request, id)),
+            _ => None,
+        });
+        if let Some((request, id)) = load {
             handle(
                 &mut s,
                 Input::Msg(Msg::DetailLoaded {
@@ -387,4 +392,39 @@ fn introzy_person_form_offers_what_introzy_stores() {
     assert!(!text.contains("Family name*"), "{text}");
     assert!(text.contains("◂ Conference ▸"), "{text}");
     insta::assert_snapshot!(render(&s).backend());
+}
+
+/// The screen's text, row by row.
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let width = buf.area.width as usize;
+    buf.content()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_search_bar_says_matching_until_the_matcher_answers() {
+    let mut s = state_with(&cast(), (100, 30));
+    press(&mut s, "/");
+    // Typed, not yet answered: the earlier list, marked.
+    let effects = handle(&mut s, ch('a'));
+    let first = screen_text(&render(&s));
+    assert!(first.contains("/a 5 match(es) · matching…"), "{first}");
+    settle(&mut s, effects);
+    let answered = screen_text(&render(&s));
+    assert!(!answered.contains("matching…"), "{answered}");
+    assert!(answered.contains("/a 4 match(es)"), "{answered}");
+}
+
+#[test]
+fn the_help_of_the_list_explains_the_search() {
+    let mut s = state_with(&cast(), (100, 40));
+    press(&mut s, "?");
+    let text = screen_text(&render(&s));
+    for line in rolo::search::SYNTAX_HELP {
+        assert!(text.contains(line), "the help lacks {line:?}:\n{text}");
+    }
 }

@@ -160,14 +160,43 @@ pub fn ch(c: char) -> Input {
     Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    let mut out = Vec::new();
-    for k in keys.split_whitespace() {
-        out.extend(handle(state, key(k)));
+/// Run the matcher jobs among `effects` to the end, as the matcher thread
+/// would, and feed their answers back: the effects include the jobs and
+/// whatever the answers asked for (a detail load for a new selection),
+/// which come last, as they would from the event loop.
+pub fn settle(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
+    let jobs: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Match(job) => Some(job.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut out = effects;
+    for job in jobs {
+        let snapshot = rolo::search::engine::MatchEngine::default().run_now(&job);
+        let more = handle(state, Input::Msg(Msg::Matched(snapshot)));
+        out.extend(settle(state, more));
     }
     out
 }
 
+/// Press keys (`"g g j"`), each one's matcher job answered before the next.
+pub fn press(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for k in keys.split_whitespace() {
+        let effects = handle(state, key(k));
+        out.extend(settle(state, effects));
+    }
+    out
+}
+
+/// Type text, each key's matcher job answered before the next.
 pub fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
-    text.chars().flat_map(|c| handle(state, ch(c))).collect()
+    let mut out = Vec::new();
+    for c in text.chars() {
+        let effects = handle(state, ch(c));
+        out.extend(settle(state, effects));
+    }
+    out
 }

@@ -70,7 +70,7 @@ fn demo_target() -> Target {
             continue;
         }
         view.set_query(&query);
-        let top = view.visible.first().map(|&i| view.all[i].id.clone());
+        let top = view.visible_person(0).map(|p| p.id.clone());
         view.set_query("");
         if top.as_deref() == Some(p.id.as_str()) {
             return Target {

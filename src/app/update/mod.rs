@@ -42,6 +42,21 @@ pub enum Input {
 }
 
 pub fn handle(state: &mut State, input: Input) -> Vec<Effect> {
+    let mut effects = handle_input(state, input);
+    // First: matching is what the next frame waits for.
+    if let Some(job) = match_effect(state) {
+        effects.insert(0, job);
+    }
+    effects
+}
+
+/// A query typed or people reloaded under a filter: the list model queued
+/// a match, which runs on the matcher thread, not here.
+fn match_effect(state: &mut State) -> Option<Effect> {
+    state.people.take_job().map(Effect::Match)
+}
+
+fn handle_input(state: &mut State, input: Input) -> Vec<Effect> {
     match input {
         // An overlay already open (a question that popped up meanwhile)
         // still gets its keys; only keys for the pane underneath wait.

@@ -27,6 +27,7 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             select_changed(state)
         }
+        Msg::Matched(snapshot) => super::search::matched(state, snapshot),
         Msg::PeopleLoaded(Err(e)) => {
             state.error(format!("could not load people: {e}"));
             Vec::new()
