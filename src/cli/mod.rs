@@ -16,6 +16,8 @@ mod add;
 mod edit;
 mod enrich;
 pub mod exit;
+mod export;
+mod import;
 mod list;
 mod note;
 mod outbox;
@@ -92,6 +94,22 @@ pub enum Command {
         #[arg(long)]
         wait: bool,
     },
+    /// Import people from vCard 3.0/4.0 or CSV: a file, a directory of them, or - (stdin).
+    /// A person already present (same UID, else same email) is updated, never doubled.
+    Import { source: String },
+    /// Export everyone in the local store (no network) as vCard, CSV or JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "vcard")]
+        format: export::ExportFormat,
+        /// Write into this directory (vCard: one UID.vcf per person) instead of stdout.
+        #[arg(long = "out", value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
+        #[arg(long = "vcard-version", value_enum, default_value = "3.0")]
+        version: export::VcardVersion,
+        /// Include archived people.
+        #[arg(long)]
+        archived: bool,
+    },
 }
 
 /// Run one command: results to `out`, notices (queued writes) to `err`.
@@ -131,5 +149,20 @@ pub async fn run(
         Command::Edit { id, sets } => edit::run(client, &id, &sets, out, err).await,
         Command::Note(command) => note::run(client, command, out, err).await,
         Command::Enrich { id, wait: _ } => enrich::run(client, &id, out).await,
+        Command::Import { source } => import::run(client, &source, out, err).await,
+        Command::Export {
+            format,
+            out_dir,
+            version,
+            archived,
+        } => {
+            let opts = export::Options {
+                format,
+                out_dir: out_dir.as_deref(),
+                version,
+                archived,
+            };
+            export::run(client, opts, out).await
+        }
     }
 }
