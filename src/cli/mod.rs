@@ -14,6 +14,7 @@ use std::io::Write;
 
 mod add;
 mod edit;
+mod edit_in_editor;
 mod enrich;
 pub mod exit;
 mod export;
@@ -73,10 +74,11 @@ pub enum Command {
         job_title: Option<String>,
     },
     /// Change fields: --set familyName=Doe --set emails=a@x.com,b@y.com --set custom.tier=gold
-    /// (only fields the backend stores; Introzy keeps the address as one line: --set address=…)
+    /// (only fields the backend stores; Introzy keeps the address as one line: --set address=…).
+    /// Without --set: the person as TOML in $VISUAL or $EDITOR.
     Edit {
         id: String,
-        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
         sets: Vec<String>,
     },
     /// Notes of a person.
@@ -145,6 +147,9 @@ pub async fn run(
                 job_title,
             };
             add::run(client, new, out, err).await
+        }
+        Command::Edit { id, sets } if sets.is_empty() => {
+            edit_in_editor::run(client, &id, out, err).await
         }
         Command::Edit { id, sets } => edit::run(client, &id, &sets, out, err).await,
         Command::Note(command) => note::run(client, command, out, err).await,
