@@ -11,6 +11,8 @@ pub mod drafts;
 pub mod enrich;
 #[cfg(feature = "fake-data")]
 pub mod fake_data;
+
+pub mod format;
 pub mod model;
 pub mod outbox;
 pub mod sanitize;

@@ -14,8 +14,11 @@ use std::io::Write;
 
 mod add;
 mod edit;
+mod edit_in_editor;
 mod enrich;
 pub mod exit;
+mod export;
+mod import;
 mod list;
 mod note;
 mod outbox;
@@ -71,10 +74,11 @@ pub enum Command {
         job_title: Option<String>,
     },
     /// Change fields: --set familyName=Doe --set emails=a@x.com,b@y.com --set custom.tier=gold
-    /// (only fields the backend stores; Introzy keeps the address as one line: --set address=…)
+    /// (only fields the backend stores; Introzy keeps the address as one line: --set address=…).
+    /// Without --set: the person as TOML in $VISUAL or $EDITOR.
     Edit {
         id: String,
-        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
         sets: Vec<String>,
     },
     /// Notes of a person.
@@ -91,6 +95,22 @@ pub enum Command {
         /// Wait for an asynchronous job to finish.
         #[arg(long)]
         wait: bool,
+    },
+    /// Import people from vCard 3.0/4.0 or CSV: a file, a directory of them, or - (stdin).
+    /// A person already present (same UID, else same email) is updated, never doubled.
+    Import { source: String },
+    /// Export everyone in the local store (no network) as vCard, CSV or JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "vcard")]
+        format: export::ExportFormat,
+        /// Write into this directory (vCard: one UID.vcf per person) instead of stdout.
+        #[arg(long = "out", value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
+        #[arg(long = "vcard-version", value_enum, default_value = "3.0")]
+        version: export::VcardVersion,
+        /// Include archived people.
+        #[arg(long)]
+        archived: bool,
     },
 }
 
@@ -128,8 +148,26 @@ pub async fn run(
             };
             add::run(client, new, out, err).await
         }
+        Command::Edit { id, sets } if sets.is_empty() => {
+            edit_in_editor::run(client, &id, out, err).await
+        }
         Command::Edit { id, sets } => edit::run(client, &id, &sets, out, err).await,
         Command::Note(command) => note::run(client, command, out, err).await,
         Command::Enrich { id, wait: _ } => enrich::run(client, &id, out).await,
+        Command::Import { source } => import::run(client, &source, out, err).await,
+        Command::Export {
+            format,
+            out_dir,
+            version,
+            archived,
+        } => {
+            let opts = export::Options {
+                format,
+                out_dir: out_dir.as_deref(),
+                version,
+                archived,
+            };
+            export::run(client, opts, out).await
+        }
     }
 }

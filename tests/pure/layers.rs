@@ -26,8 +26,8 @@ const LAYERS: &[Layer] = &[
         what: "the vocabulary: people, notes, the field catalogue, capabilities, validation; text made safe to show. No I/O",
     },
     Layer {
-        modules: &["store", "outbox", "backend", "drafts", "enrich"],
-        what: "storage and the wire: SQLite (migrations, cache, outbox queue), the queued changes, one adapter per CRM with its profile options and `build`, note drafts on disk, enrichment proposals",
+        modules: &["store", "outbox", "backend", "drafts", "enrich", "format"],
+        what: "storage and the wire: SQLite (migrations, cache, outbox queue), the queued changes, one adapter per CRM with its profile options and `build`, note drafts on disk, enrichment proposals, vCard and CSV files",
     },
     Layer {
         modules: &["client", "search", "config", "workspace"],
@@ -526,8 +526,8 @@ mod more_tests;
     assert_eq!(
         violations,
         [
-            "src/store/mod.rs:5: store (layer 1: store, outbox, backend, drafts, enrich) imports crate::client (layer 2: client, search, config, workspace)",
-            "src/store/mod.rs:11: store (layer 1: store, outbox, backend, drafts, enrich) imports crate::app (layer 3: app, ui, cli, terminal, fake_data)",
+            "src/store/mod.rs:5: store (layer 1: store, outbox, backend, drafts, enrich, format) imports crate::client (layer 2: client, search, config, workspace)",
+            "src/store/mod.rs:11: store (layer 1: store, outbox, backend, drafts, enrich, format) imports crate::app (layer 3: app, ui, cli, terminal, fake_data)",
         ]
     );
     assert_eq!(

@@ -15,6 +15,8 @@ mod cli;
 mod contract;
 mod e2e_cache_pty;
 mod e2e_pty;
+mod edit_in_editor;
+mod import_export;
 mod introzy;
 mod migrations;
 mod outbox_cli;
