@@ -11,4 +11,5 @@
 mod enrich_review;
 mod outbox_view;
 mod rogerroger_app;
+mod scripts;
 mod ui_snapshots;
