@@ -11,3 +11,4 @@
 mod app_update;
 mod layers;
 mod readme;
+mod screen;

@@ -5,6 +5,7 @@
 use super::outbox;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
+use crate::app::input::{pasted_lines, pasted_on_one_line};
 use crate::app::keymap::KeyMode;
 use crate::app::layer::Layer;
 use crate::app::state::{Confirm, EditorFocus, NoteEditor, Overlay, Pending, State};
@@ -51,10 +52,10 @@ impl Layer for EditorLayer {
             return Vec::new();
         };
         match ed.focus {
-            EditorFocus::Title => ed.title.insert_str(text),
-            EditorFocus::Category => ed.category.insert_str(text),
+            EditorFocus::Title => ed.title.insert_str(&pasted_on_one_line(text, " ")),
+            EditorFocus::Category => ed.category.insert_str(&pasted_on_one_line(text, " ")),
             EditorFocus::Body => {
-                ed.body.insert_str(text);
+                ed.body.insert_str(pasted_lines(text));
             }
         }
         vec![Effect::SaveDraft(ed.draft())]
