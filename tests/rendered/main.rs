@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod enrich_review;
+mod help_log;
 mod outbox_view;
 mod rogerroger_app;
 mod scripts;

@@ -143,6 +143,17 @@ pub(super) fn saved(state: &mut State, result: Result<Note, BackendError>) -> Ve
     match result {
         Ok(note) => {
             let mut effects = Vec::new();
+            // A flag toggle comes back as a save: say which it was.
+            let message = match state.detail.notes.iter().find(|n| n.id == note.id) {
+                Some(before) if before.flagged != note.flagged && before.text == note.text => {
+                    if note.flagged {
+                        "note flagged"
+                    } else {
+                        "note unflagged"
+                    }
+                }
+                _ => "note saved",
+            };
             if matches!(state.overlays.last(), Some(Overlay::NoteEditor(_))) {
                 state.overlays.pop();
                 effects.push(Effect::ClearDraft);
@@ -164,7 +175,7 @@ pub(super) fn saved(state: &mut State, result: Result<Note, BackendError>) -> Ve
                     .position(|n| n.id == id)
                     .unwrap_or(0);
             }
-            state.info("note saved");
+            state.info(message);
             effects
         }
         Err(e) => {

@@ -187,7 +187,19 @@ pub(super) fn saved(state: &mut State, result: Result<Person, BackendError>) -> 
             if matches!(state.overlays.last(), Some(Overlay::PersonForm(_))) {
                 state.overlays.pop();
             }
-            state.info(format!("saved {}", person.full_name()));
+            // An archive toggle comes back as a save: say which it was.
+            let was_archived = state
+                .people
+                .all
+                .iter()
+                .find(|p| p.id == person.id)
+                .map(|p| p.archived);
+            let name = person.full_name();
+            state.info(match was_archived {
+                Some(false) if person.archived => format!("archived {name}"),
+                Some(true) if !person.archived => format!("unarchived {name}"),
+                _ => format!("saved {name}"),
+            });
             state.people.upsert(PersonSummary::from_person(&person));
             state.people.scroll_to_selection(state.list_rows());
             state.detail.person = Some(person);
