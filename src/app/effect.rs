@@ -164,4 +164,6 @@ pub enum Msg {
     NoteCategories(Vec<String>),
     /// The clock, for "synced 4 min ago".
     Tick(jiff::Timestamp),
+    /// The status message numbered so has been up its lifetime.
+    StatusExpired(u64),
 }

@@ -300,6 +300,8 @@ where
     let mut batch = Vec::new();
     let mut net = runner.client.net_status();
     let mut net_waiting = false;
+    // The status message an expiry is on its way for.
+    let mut status_timed = 0;
     loop {
         if dirty {
             terminal.draw(|f| crate::ui::draw(f, &state))?;
@@ -348,6 +350,7 @@ where
             _ = sighup.recv() => return finish(&runner, &state, Exit::Signal("SIGHUP")).await,
             _ = sigint.recv() => return finish(&runner, &state, Exit::Signal("SIGINT")).await,
         };
+        state.clock = Some(jiff::Timestamp::now());
         for input in inputs {
             for effect in handle(&mut state, input) {
                 if let Effect::ServerSearch { .. } = effect {
@@ -358,6 +361,16 @@ where
                 if !runner.run(effect) {
                     return finish(&runner, &state, Exit::Quit).await;
                 }
+            }
+        }
+        if state.status.seq != status_timed {
+            status_timed = state.status.seq;
+            if let Some(after) = crate::app::state::lifetime(state.status.kind) {
+                let tx = runner.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::StatusExpired(status_timed));
+                });
             }
         }
         dirty = true;

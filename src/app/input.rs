@@ -2,6 +2,24 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// Pasted text with its line breaks as `\n`: terminals send a pasted
+/// line break as CR (some as CR LF), which would otherwise vanish as a
+/// control character and run the lines together.
+pub fn pasted_lines(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Pasted lines for a one-line input: the non-empty lines, trimmed,
+/// joined with `sep` (", " for lists and addresses, " " for a name).
+pub fn pasted_on_one_line(text: &str, sep: &str) -> String {
+    pasted_lines(text)
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     value: String,

@@ -7,6 +7,7 @@ mod confirm;
 mod conflict;
 mod editor;
 mod form;
+mod messages;
 mod outbox;
 mod review;
 
@@ -15,6 +16,7 @@ pub use confirm::{Confirm, Pending};
 pub use conflict::ConflictReview;
 pub use editor::{EditorFocus, NoteEditor};
 pub use form::{FormField, FormKind, FormSlot, PersonForm};
+pub use messages::{LoggedMessage, MESSAGE_LOG_LEN, MessageLog, lifetime};
 pub use outbox::{OutboxView, QueuedEdit};
 pub use review::{Review, ReviewItem};
 
@@ -63,6 +65,8 @@ pub enum StatusKind {
 pub struct StatusLine {
     pub message: String,
     pub kind: StatusKind,
+    /// Counts messages shown, so the one that ages out is the one shown.
+    pub seq: u64,
 }
 
 impl Default for StatusLine {
@@ -70,6 +74,7 @@ impl Default for StatusLine {
         StatusLine {
             message: String::new(),
             kind: StatusKind::Info,
+            seq: 0,
         }
     }
 }
@@ -117,6 +122,11 @@ pub struct State {
     pub searching: bool,
     pub search_input: LineInput,
     pub status: StatusLine,
+    /// Every message the status line showed, with its time.
+    pub messages: MessageLog,
+    /// The time the loop read before handing over the inputs being
+    /// handled (`None` in tests): stamps the message log.
+    pub clock: Option<jiff::Timestamp>,
     /// What the network layer is waiting for, if anything.
     pub net: Option<String>,
     pub sync: SyncView,
@@ -153,6 +163,8 @@ impl State {
             searching: false,
             search_input: LineInput::default(),
             status: StatusLine::default(),
+            messages: MessageLog::default(),
+            clock: None,
             net: None,
             sync: SyncView::default(),
             server_search: 0,
@@ -260,23 +272,40 @@ impl State {
     }
 
     pub fn info(&mut self, message: impl Into<String>) {
-        self.status = StatusLine {
-            message: message.into(),
-            kind: StatusKind::Info,
-        };
+        self.show(StatusKind::Info, message.into());
     }
 
     pub fn busy(&mut self, message: impl Into<String>) {
-        self.status = StatusLine {
-            message: message.into(),
-            kind: StatusKind::Busy,
-        };
+        self.show(StatusKind::Busy, message.into());
     }
 
     pub fn error(&mut self, message: impl Into<String>) {
+        self.show(StatusKind::Error, message.into());
+    }
+
+    /// Put `message` on the status line and, unless it is progress that
+    /// its outcome will replace, in the message log.
+    fn show(&mut self, kind: StatusKind, message: String) {
+        if kind != StatusKind::Busy && !message.is_empty() {
+            self.messages.push(LoggedMessage {
+                at: self.clock,
+                kind,
+                text: message.clone(),
+            });
+        }
         self.status = StatusLine {
-            message: message.into(),
-            kind: StatusKind::Error,
+            message,
+            kind,
+            seq: self.status.seq + 1,
         };
+    }
+
+    /// The message numbered `seq` has been up its [`lifetime`]: clear it,
+    /// unless another has replaced it.
+    pub fn expire_status(&mut self, seq: u64) {
+        if self.status.seq == seq && self.status.kind != StatusKind::Busy {
+            self.status.message.clear();
+            self.status.kind = StatusKind::Info;
+        }
     }
 }

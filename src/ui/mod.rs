@@ -1,6 +1,7 @@
 //! Rendering: `draw(frame, &State)`. Reads state, never changes it, never
 //! does I/O. One file per pane or popup.
 
+pub mod cells;
 pub mod confirm;
 pub mod conflict;
 pub mod detail;
@@ -70,6 +71,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     for overlay in &state.overlays {
         draw_overlay(frame, main, state, overlay, theme);
     }
+    cells::settle(frame.buffer_mut());
 }
 
 /// Each overlay draws itself over the panes in `main`, bottom to top.

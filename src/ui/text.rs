@@ -4,40 +4,103 @@
 use crate::sanitize;
 use ratatui::style::Style;
 use ratatui::text::Span;
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Outside text made safe for the terminal.
 pub fn clean(text: &str) -> String {
     sanitize::for_display(text).into_owned()
 }
 
-/// Cut `text` to at most `width` columns, ending in `…` when cut.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
+/// Columns `cluster` takes, exactly as ratatui's buffer counts them (the
+/// whole cluster's `UnicodeWidthStr` width, controls and zero-width
+/// clusters taking none), so a cut here agrees with what is drawn.
+pub fn cluster_width(cluster: &str) -> usize {
+    if cluster.contains(char::is_control) {
+        return 0;
+    }
+    if cluster.len() == 1 {
+        return 1;
+    }
+    usize::from(ratatui::buffer::CellWidth::cell_width(cluster))
+}
+
+/// Display width of `text`, by grapheme cluster.
+pub fn width(text: &str) -> usize {
+    text.graphemes(true).map(cluster_width).sum()
+}
+
+/// Cut `text` to at most `width` columns, ending in `…` when cut. Cuts
+/// fall between grapheme clusters: never half a wide character, a base
+/// without its combining marks, or a piece of an emoji sequence.
+pub fn fit(text: &str, max: usize) -> String {
+    if width(text) <= max {
         return text.to_string();
     }
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = cluster_width(g);
+        if used + w + 1 > max {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
-    if width > 0 {
+    if max > 0 {
         out.push('…');
     }
     out
 }
 
-/// Pad with spaces to exactly `width` columns (after [`fit`]).
-pub fn pad(text: &str, width: usize) -> String {
-    let fitted = fit(text, width);
-    let used: usize = fitted.chars().map(|c| c.width().unwrap_or(0)).sum();
-    format!("{fitted}{}", " ".repeat(width.saturating_sub(used)))
+/// Pad with spaces to exactly `width` columns (after [`fit`]); a wide
+/// cluster that does not fit leaves a space, never half of itself.
+pub fn pad(text: &str, max: usize) -> String {
+    let fitted = fit(text, max);
+    let used = width(&fitted);
+    format!("{fitted}{}", " ".repeat(max.saturating_sub(used)))
+}
+
+/// Word-wrap `text` into lines of at most `max` columns, by grapheme
+/// cluster: breaks at spaces where it can, inside a word (between
+/// clusters) when a word alone is wider than a line.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in para.split_word_bounds() {
+            let w = width(word);
+            if used + w <= max {
+                line.push_str(word);
+                used += w;
+                continue;
+            }
+            if word.trim().is_empty() {
+                // A space at the break is dropped, not carried over.
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
+                used = 0;
+                continue;
+            }
+            if used > 0 && w <= max {
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
+                line.push_str(word);
+                used = w;
+                continue;
+            }
+            for g in word.graphemes(true) {
+                let gw = cluster_width(g);
+                if used + gw > max && used > 0 {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push_str(g);
+                used += gw;
+            }
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines
 }
 
 /// Spans of `text` with the chars at `marks` (char indices) in `mark_style`.
@@ -81,5 +144,38 @@ mod tests {
         assert_eq!(fit("王秀英王秀英", 5), "王秀…");
         assert_eq!(fit("abc", 5), "abc");
         assert_eq!(pad("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn cuts_fall_between_clusters() {
+        // A conjunct with its vowel sign is one cluster of three columns.
+        assert_eq!(width("श्री"), 3);
+        assert_eq!(fit("श्री गणेश", 4), "श्री…");
+        assert_eq!(fit("श्री गणेश", 3), "…");
+        // A family emoji is one two-column cluster; VS16 makes a heart wide.
+        assert_eq!(width("👨\u{200d}👩\u{200d}👧"), 2);
+        assert_eq!(width("❤\u{fe0f}"), 2);
+        assert_eq!(fit("👨\u{200d}👩\u{200d}👧x", 2), "…");
+        // A combining accent stays with its letter.
+        assert_eq!(
+            fit("e\u{301}e\u{301}e\u{301}", 3),
+            "e\u{301}e\u{301}e\u{301}"
+        );
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}x", 3), "e\u{301}e\u{301}…");
+        // A wide character that would straddle the edge leaves a space.
+        assert_eq!(pad("王秀英", 5), "王秀…");
+        assert_eq!(pad("王秀英", 4), "王… ");
+        assert_eq!(width(&pad("王秀英王", 6)), 6);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(wrap("line one line two", 9), ["line one", "line two"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a\nb", 4), ["a", "b"]);
+        assert_eq!(wrap("王秀英王秀英", 5), ["王秀", "英王", "秀英"]);
+        for line in wrap("https://www.linkedin.com/in/ahmet-aksoy-d45006bf/", 20) {
+            assert!(width(&line) <= 20, "{line}");
+        }
     }
 }

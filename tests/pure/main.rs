@@ -11,4 +11,5 @@
 mod app_update;
 mod layers;
 mod readme;
+mod screen;
 mod vcard;

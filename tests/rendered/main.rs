@@ -9,6 +9,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod enrich_review;
+mod help_log;
 mod outbox_view;
 mod rogerroger_app;
+mod scripts;
 mod ui_snapshots;

@@ -317,3 +317,35 @@ fn a_note_typed_while_a_slow_server_loads_the_person_is_note_text() {
     assert!(status.success(), "{status:?}");
     drop(rt);
 }
+
+/// A paste arrives as the terminal sends it: bracketed, its line breaks as
+/// CR. The note keeps them, and no line of it runs the editor's commands.
+#[test]
+fn a_pasted_note_keeps_its_line_breaks() {
+    let home = sandbox();
+    let target = demo_target();
+    let mut s = start_note(&home, 100, 30, &target, "Pasted:");
+    s.send("\x1b[200~ line one\rline two\r\x1b[201~");
+    s.wait_for("line two");
+    s.send("\x13"); // Ctrl-S
+    s.wait_for("note saved");
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "rolo exited with {status:?}");
+    s.assert_terminal_restored();
+    let store = Store::open(&home.demo_db()).expect("demo db opens");
+    let notes = store.notes_for(&target.id).unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.text == "Pasted: line one\nline two\n"),
+        "{notes:?}"
+    );
+    // Bracketed paste was switched on, and off again on the way out.
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    assert!(raw.contains("\x1b[?2004h"), "bracketed paste enabled");
+    assert!(
+        raw.contains("\x1b[?2004l"),
+        "bracketed paste disabled on exit"
+    );
+}

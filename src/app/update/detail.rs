@@ -50,6 +50,7 @@ fn update_detail(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteNote => return delete_note(state),
         Action::FlagNote => return flag_note(state),
         Action::Help => help::open(state),
+        Action::Messages => help::open_messages(state),
         Action::Outbox => return outbox::open(state),
         _ => return person::action(state, action),
     }

@@ -5,6 +5,7 @@
 use super::outbox;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
+use crate::app::input::{pasted_lines, pasted_on_one_line};
 use crate::app::keymap::KeyMode;
 use crate::app::layer::Layer;
 use crate::app::state::{Confirm, EditorFocus, NoteEditor, Overlay, Pending, State};
@@ -51,10 +52,10 @@ impl Layer for EditorLayer {
             return Vec::new();
         };
         match ed.focus {
-            EditorFocus::Title => ed.title.insert_str(text),
-            EditorFocus::Category => ed.category.insert_str(text),
+            EditorFocus::Title => ed.title.insert_str(&pasted_on_one_line(text, " ")),
+            EditorFocus::Category => ed.category.insert_str(&pasted_on_one_line(text, " ")),
             EditorFocus::Body => {
-                ed.body.insert_str(text);
+                ed.body.insert_str(pasted_lines(text));
             }
         }
         vec![Effect::SaveDraft(ed.draft())]
@@ -142,6 +143,17 @@ pub(super) fn saved(state: &mut State, result: Result<Note, BackendError>) -> Ve
     match result {
         Ok(note) => {
             let mut effects = Vec::new();
+            // A flag toggle comes back as a save: say which it was.
+            let message = match state.detail.notes.iter().find(|n| n.id == note.id) {
+                Some(before) if before.flagged != note.flagged && before.text == note.text => {
+                    if note.flagged {
+                        "note flagged"
+                    } else {
+                        "note unflagged"
+                    }
+                }
+                _ => "note saved",
+            };
             if matches!(state.overlays.last(), Some(Overlay::NoteEditor(_))) {
                 state.overlays.pop();
                 effects.push(Effect::ClearDraft);
@@ -163,7 +175,7 @@ pub(super) fn saved(state: &mut State, result: Result<Note, BackendError>) -> Ve
                     .position(|n| n.id == id)
                     .unwrap_or(0);
             }
-            state.info("note saved");
+            state.info(message);
             effects
         }
         Err(e) => {

@@ -4,13 +4,16 @@
 use super::outbox;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
-use crate::app::input::LineInput;
+use crate::app::input::{LineInput, pasted_on_one_line};
 use crate::app::keymap::KeyMode;
 use crate::app::layer::Layer;
-use crate::app::state::{Confirm, FormField, FormKind, Overlay, Pending, PersonForm, State};
+use crate::app::state::{
+    Confirm, FormField, FormKind, FormSlot, Overlay, Pending, PersonForm, State,
+};
 use crate::backend::BackendError;
+use crate::model::field::FieldKind;
 use crate::model::field::{backend_label, unstored_changes};
-use crate::model::{Capabilities, Person, Violation};
+use crate::model::{Capabilities, Person, PersonField, Violation};
 use crate::store::PersonSummary;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -57,7 +60,19 @@ impl Layer for FormLayer {
         match (field.options().is_some(), picked) {
             (true, Some(label)) => field.input = LineInput::new(label),
             (true, None) => {}
-            (false, _) => field.input.insert_str(text),
+            (false, _) => {
+                // Lines of a list or an address become its comma-separated
+                // items; of anything else, words on the one line.
+                let sep = match &field.slot {
+                    FormSlot::Field(f)
+                        if f.kind() != FieldKind::Text || *f == PersonField::AddressLine =>
+                    {
+                        ", "
+                    }
+                    _ => " ",
+                };
+                field.input.insert_str(&pasted_on_one_line(text, sep))
+            }
         }
         Vec::new()
     }
@@ -172,7 +187,19 @@ pub(super) fn saved(state: &mut State, result: Result<Person, BackendError>) -> 
             if matches!(state.overlays.last(), Some(Overlay::PersonForm(_))) {
                 state.overlays.pop();
             }
-            state.info(format!("saved {}", person.full_name()));
+            // An archive toggle comes back as a save: say which it was.
+            let was_archived = state
+                .people
+                .all
+                .iter()
+                .find(|p| p.id == person.id)
+                .map(|p| p.archived);
+            let name = person.full_name();
+            state.info(match was_archived {
+                Some(false) if person.archived => format!("archived {name}"),
+                Some(true) if !person.archived => format!("unarchived {name}"),
+                _ => format!("saved {name}"),
+            });
             state.people.upsert(PersonSummary::from_person(&person));
             state.people.scroll_to_selection(state.list_rows());
             state.detail.person = Some(person);

@@ -73,6 +73,7 @@ pub(super) fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Help => help::open(state),
+        Action::Messages => help::open_messages(state),
         Action::Sync => return start_sync(state),
         Action::Outbox => return outbox::open(state),
         _ => return person::action(state, action),

@@ -216,6 +216,10 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.note_categories = names;
             Vec::new()
         }
+        Msg::StatusExpired(seq) => {
+            state.expire_status(seq);
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.sync.now = Some(now);
             // Keep a remote cache fresh while rolo stays open: other users'
