@@ -91,6 +91,7 @@ pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, Op
         }
         Profile::Rogerroger(options) => remote_client(
             &name,
+            options.remote.stale_after(),
             &dirs,
             RogerRoger::build(options).map(|b| {
                 let status = b.http().status();
@@ -99,6 +100,7 @@ pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, Op
         )?,
         Profile::Introzy(options) => remote_client(
             &name,
+            options.remote.stale_after(),
             &dirs,
             IntrozyBackend::build(options).map(|b| {
                 let status = b.http().status();
@@ -107,6 +109,7 @@ pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, Op
         )?,
         Profile::Rhythm(options) => remote_client(
             &name,
+            options.remote.stale_after(),
             &dirs,
             RhythmBackend::build(options).map(|b| {
                 let status = b.http().status();
@@ -145,7 +148,12 @@ type Built = Result<(Arc<dyn Backend>, NetStatusRx), BuildError>;
 
 /// A remote profile's client: the adapter its `build` made, over the
 /// profile's own cache database.
-fn remote_client(name: &str, dirs: &Dirs, built: Built) -> Result<Client, OpenError> {
+fn remote_client(
+    name: &str,
+    stale_after: Option<std::time::Duration>,
+    dirs: &Dirs,
+    built: Built,
+) -> Result<Client, OpenError> {
     let (backend, status) = built.map_err(|e| match e {
         // An unreadable secret exits as authentication, not configuration.
         BuildError::Secret(message) => OpenError::Config(ConfigError::Secret {
@@ -159,5 +167,9 @@ fn remote_client(name: &str, dirs: &Dirs, built: Built) -> Result<Client, OpenEr
     })?;
     let cache = dirs.cache.join(format!("{name}.sqlite"));
     let store = Arc::new(Mutex::new(Store::open(&cache)?));
-    Ok(Client::remote(backend, store).with_net_status(status))
+    let client = Client::remote(backend, store).with_net_status(status);
+    Ok(match stale_after {
+        Some(after) => client.with_stale_after(after),
+        None => client,
+    })
 }

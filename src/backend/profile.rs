@@ -42,6 +42,9 @@ pub struct Remote {
     pub connect_timeout_secs: Option<f64>,
     /// Seconds to wait for a whole request, reply included (default 20).
     pub request_timeout_secs: Option<f64>,
+    /// Minutes after a sync that `rolo list`, `show` and `query` still
+    /// call the cache fresh; older, they say so on stderr (default a day).
+    pub stale_after_minutes: Option<u64>,
 }
 
 impl Remote {
@@ -49,6 +52,12 @@ impl Remote {
         self.base_url
             .as_deref()
             .ok_or_else(|| BuildError::Setting("base_url is required".into()))
+    }
+
+    /// How old the cache may be before reads say so (`None`: the default).
+    pub fn stale_after(&self) -> Option<Duration> {
+        self.stale_after_minutes
+            .map(|m| Duration::from_secs(m.saturating_mul(60)))
     }
 
     /// The budget and timeouts the profile sets, over `http`'s defaults.
@@ -120,7 +129,9 @@ mod tests {
             requests_per_minute: Some(12),
             connect_timeout_secs: Some(2.0),
             request_timeout_secs: Some(0.5),
+            stale_after_minutes: Some(90),
         };
+        assert_eq!(remote.stale_after(), Some(Duration::from_secs(90 * 60)));
         let mut http = HttpConfig::new("http://x");
         remote.apply(&mut http);
         assert_eq!(http.rate_limit, Some(RateLimit::per_minute(12)));

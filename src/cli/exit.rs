@@ -221,6 +221,12 @@ pub struct CliError {
     pub message: String,
 }
 
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::from(BackendError::from(e))
+    }
+}
+
 impl From<BackendError> for CliError {
     fn from(e: BackendError) -> Self {
         let message = match &e {

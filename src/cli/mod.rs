@@ -13,6 +13,7 @@ use clap::{Subcommand, ValueEnum};
 use std::io::Write;
 
 mod add;
+mod cached;
 mod edit;
 mod edit_in_editor;
 mod enrich;
@@ -26,12 +27,14 @@ mod output;
 mod set;
 mod settle;
 mod show;
+mod stream;
 mod sync;
 
 pub use exit::{CliError, Exit};
 pub use note::NoteCommand;
 pub use outbox::OutboxCommand;
 pub use output::{NoteOut, PersonOut};
+pub use stream::write_people;
 pub use settle::QUEUED;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -43,20 +46,30 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List people (all pages), optionally filtered by the server's search.
+    /// List people from the store (a remote profile's cache), streamed as read.
     List {
+        /// Only people this fuzzy search matches, best first (`tag:vip` filters too).
         #[arg(long, short)]
         query: Option<String>,
         #[arg(long)]
         limit: Option<usize>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Archived people too.
+        #[arg(long)]
+        archived: bool,
+        /// Sync with the server first (remote profiles).
+        #[arg(long)]
+        refresh: bool,
     },
-    /// Show one person with their notes.
+    /// Show one person with their notes, from the store (a remote profile's cache).
     Show {
         id: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Read the server's copy first (the cache's when it cannot answer).
+        #[arg(long)]
+        refresh: bool,
     },
     /// Create a person (what is required depends on the backend).
     Add {
@@ -128,8 +141,23 @@ pub async fn run(
             query,
             limit,
             format,
-        } => list::run(client, query, limit, format, out).await,
-        Command::Show { id, format } => show::run(client, &id, format, out).await,
+            archived,
+            refresh,
+        } => {
+            let args = list::ListArgs {
+                query,
+                limit,
+                format: Some(format),
+                archived,
+                refresh,
+            };
+            list::run(client, args, out, err).await
+        }
+        Command::Show {
+            id,
+            format,
+            refresh,
+        } => show::run(client, &id, format, refresh, out, err).await,
         Command::Add {
             family_name,
             given_name,

@@ -13,10 +13,14 @@ use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum NoteCommand {
+    /// A person's notes, from the store (a remote profile's cache).
     List {
         id: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Read the server's copy first (the cache's when it cannot answer).
+        #[arg(long)]
+        refresh: bool,
     },
     Add {
         id: String,
@@ -46,8 +50,12 @@ pub(super) async fn run(
     let caps = client.capabilities();
     let backend = backend_label(client.kind());
     match command {
-        NoteCommand::List { id, format } => {
-            let (_, notes) = client.load_detail(&id).await?;
+        NoteCommand::List {
+            id,
+            format,
+            refresh,
+        } => {
+            let (_, notes) = super::show::read(client, &id, refresh, err).await?;
             print_notes(&notes, format, out)
         }
         NoteCommand::Add {

@@ -130,7 +130,7 @@ pub(super) fn json_line<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<
 }
 
 /// The header of `--format csv` for people, in the order of [`csv_row`].
-fn csv_header() -> Vec<&'static str> {
+pub(super) fn csv_header() -> Vec<&'static str> {
     let mut header = vec!["id"];
     for &field in PRINTED {
         if field.kind() != FieldKind::Custom {
@@ -145,7 +145,7 @@ fn csv_header() -> Vec<&'static str> {
 }
 
 /// One CSV row of a person; every text cleaned for the terminal.
-fn csv_row(p: &Person) -> Vec<String> {
+pub(super) fn csv_row(p: &Person) -> Vec<String> {
     let mut row = vec![clean(&p.id)];
     for &field in PRINTED {
         if let Some(cell) = csv_cell(field, p) {
@@ -248,20 +248,25 @@ pub(super) fn print_people(
         Format::Csv => csv_records(people, out),
         Format::Table => {
             for p in people {
-                // Table output goes to a terminal: sanitise like the TUI does.
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}",
-                    for_display(&p.id),
-                    for_display(&p.full_name()),
-                    for_display(&p.company),
-                    for_display(p.primary_email().unwrap_or(""))
-                )
-                .map_err(io)?;
+                table_line(p, out)?;
             }
             Ok(())
         }
     }
+}
+
+/// One person as a line of `--format table`: id, name, company, email.
+pub(super) fn table_line(p: &Person, out: &mut dyn Write) -> Result<(), CliError> {
+    // Table output goes to a terminal: sanitise like the TUI does.
+    writeln!(
+        out,
+        "{}\t{}\t{}\t{}",
+        for_display(&p.id),
+        for_display(&p.full_name()),
+        for_display(&p.company),
+        for_display(p.primary_email().unwrap_or(""))
+    )
+    .map_err(io)
 }
 
 /// A note's title, or its text when it has none.

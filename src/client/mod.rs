@@ -39,6 +39,10 @@ use std::time::Duration;
 /// incremental sync cannot see.
 pub const FULL_SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// How old a remote profile's cache may be before reads say so, unless
+/// the profile sets `stale_after_minutes`.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(24 * 3600);
+
 /// People on screen refreshed one by one at each incremental sync.
 pub(crate) const FOCUS_REFRESH_MAX: usize = 12;
 
@@ -58,6 +62,9 @@ pub struct Client {
     owner: Owner,
     /// How long a claim lasts unrenewed.
     lease: Duration,
+    /// A cache last synced longer ago than this is called stale by the
+    /// CLI's reads (the profile's `stale_after_minutes`).
+    stale_after: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -106,6 +113,7 @@ impl Client {
             reads: Arc::default(),
             owner: Owner::new(),
             lease: DEFAULT_LEASE,
+            stale_after: DEFAULT_STALE_AFTER,
         }
     }
 
@@ -123,6 +131,27 @@ impl Client {
     pub fn with_lease(mut self, lease: Duration) -> Client {
         self.lease = lease;
         self
+    }
+
+    /// Reads call the cache stale once its last sync is older than `after`.
+    pub fn with_stale_after(mut self, after: Duration) -> Client {
+        self.stale_after = after;
+        self
+    }
+
+    pub fn stale_after(&self) -> Duration {
+        self.stale_after
+    }
+
+    /// Read the store on this thread. For the CLI's streaming output,
+    /// whose writer cannot move to the blocking pool; a command does one
+    /// thing at a time, so nothing else waits for this thread.
+    pub fn read_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Result<T, BackendError> {
+        let guard = self
+            .store
+            .lock()
+            .map_err(|_| BackendError::Storage("store lock poisoned".into()))?;
+        Ok(f(&guard))
     }
 
     /// Where the HTTP client reports waits (rate limit, retry backoff).

@@ -125,6 +125,54 @@ ALTER TABLE notes_v4 RENAME TO notes;
 CREATE INDEX notes_by_id ON notes(id);
 ",
     },
+    Step {
+        // The address index mail clients query (`rolo query`): one row per
+        // email address with the person's name and company, and an FTS5
+        // index over them that folds case and accents (`jose` finds José).
+        // Triggers keep it in step with `people` whoever writes it, so a
+        // query reads a few index pages, never every person.
+        version: 5,
+        sql: "
+CREATE TABLE addresses (
+    person_id TEXT NOT NULL,
+    email     TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    company   TEXT NOT NULL,
+    archived  INTEGER NOT NULL
+);
+CREATE INDEX addresses_by_person ON addresses(person_id);
+CREATE VIRTUAL TABLE addresses_fts USING fts5(
+    name, email, company,
+    content = 'addresses', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER addresses_ai AFTER INSERT ON addresses BEGIN
+    INSERT INTO addresses_fts(rowid, name, email, company)
+        VALUES (new.rowid, new.name, new.email, new.company);
+END;
+CREATE TRIGGER addresses_ad AFTER DELETE ON addresses BEGIN
+    INSERT INTO addresses_fts(addresses_fts, rowid, name, email, company)
+        VALUES ('delete', old.rowid, old.name, old.email, old.company);
+END;
+CREATE TRIGGER people_addresses_ai AFTER INSERT ON people BEGIN
+    INSERT INTO addresses(person_id, email, name, company, archived)
+        SELECT new.id, e.value, new.display_name, new.company, new.archived
+        FROM json_each(new.data, '$.emails') e WHERE trim(e.value) <> '';
+END;
+CREATE TRIGGER people_addresses_au AFTER UPDATE ON people BEGIN
+    DELETE FROM addresses WHERE person_id = old.id;
+    INSERT INTO addresses(person_id, email, name, company, archived)
+        SELECT new.id, e.value, new.display_name, new.company, new.archived
+        FROM json_each(new.data, '$.emails') e WHERE trim(e.value) <> '';
+END;
+CREATE TRIGGER people_addresses_ad AFTER DELETE ON people BEGIN
+    DELETE FROM addresses WHERE person_id = old.id;
+END;
+INSERT INTO addresses(person_id, email, name, company, archived)
+    SELECT p.id, e.value, p.display_name, p.company, p.archived
+    FROM people p, json_each(p.data, '$.emails') e WHERE trim(e.value) <> '';
+",
+    },
 ];
 
 /// The schema version this rolo writes.

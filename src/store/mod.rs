@@ -10,10 +10,12 @@ use std::time::Duration;
 
 mod migrate;
 mod outbox;
+mod read;
 mod refs;
 mod sync;
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Claim, ClaimRequest, Dropped, Outcome};
+pub use read::{AddressHit, QUERY_LIMIT};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
