@@ -23,6 +23,7 @@ mod outbox_processes;
 mod rhythm;
 mod rhythm_outbox;
 mod rogerroger;
+mod tmux;
 
 /// A private HOME running the binary under test (cargo names its path only
 /// to integration tests, hence here and not in the support crate).
