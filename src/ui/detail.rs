@@ -1,7 +1,7 @@
 //! The detail pane: every non-empty field of the selected person, grouped,
 //! then their notes (flagged first, newest first).
 
-use super::text::{clean, fit, pad};
+use super::text::{clean, fit, pad, wrap_line};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
 use crate::model::{CustomFieldDef, Person, PersonField};
@@ -9,7 +9,7 @@ use crate::sanitize::for_display_multiline;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 fn field(lines: &mut Vec<Line<'static>>, theme: Theme, label: &str, value: &str) {
     if value.trim().is_empty() {
@@ -147,6 +147,15 @@ fn person_lines(p: &Person, defs: &[CustomFieldDef], theme: Theme) -> Vec<Line<'
     out
 }
 
+/// How far to scroll `height` rows so the selected note (its `first` and
+/// `last` rows) is on screen: all of it when it fits, its head always.
+pub fn note_scroll((first, last): (usize, usize), height: usize) -> usize {
+    if height == 0 {
+        return 0;
+    }
+    (last + 1).saturating_sub(height).min(first)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let focused = state.focus == Focus::Detail && state.overlays.is_empty();
     let detail = &state.detail;
@@ -173,7 +182,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
         return;
     };
-    let mut lines = person_lines(person, &state.field_defs, theme);
+    // Rows, wrapped here (not by the Paragraph) so the row a note starts
+    // on is known and scrolling can keep it on screen.
+    let width = inner.width as usize;
+    let mut lines: Vec<Line<'static>> = person_lines(person, &state.field_defs, theme)
+        .into_iter()
+        .flat_map(|l| wrap_line(l, width))
+        .collect();
     let caps = &state.caps;
     lines.push(Line::styled(
         format!("Notes ({})", detail.notes.len()),
@@ -187,12 +202,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     } else if detail.notes.is_empty() {
         lines.push(Line::styled("  no notes — n adds one", theme.dim()));
     }
-    let mut selected_line = 0;
+    // The selected note's first and last rows.
+    let mut selected_rows = (0, 0);
     for (i, note) in detail.notes.iter().enumerate() {
         let selected = focused && i == detail.note_selected;
-        if selected {
-            selected_line = lines.len();
-        }
+        let start = lines.len();
         let mut head = vec![Span::raw(if selected { "▶ " } else { "  " })];
         if note.flagged {
             head.push(Span::styled("⚑ ", theme.flag()));
@@ -215,22 +229,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         }
         head.push(Span::styled(format!("  {meta}"), theme.dim()));
         let head = Line::from(head);
-        lines.push(if selected {
-            head.style(theme.selected())
-        } else {
-            head
-        });
+        lines.extend(wrap_line(
+            if selected {
+                head.style(theme.selected())
+            } else {
+                head
+            },
+            width,
+        ));
         for text_line in for_display_multiline(&note.text).lines().take(6) {
-            lines.push(Line::raw(format!("    {text_line}")));
+            lines.extend(wrap_line(Line::raw(format!("    {text_line}")), width));
+        }
+        if selected {
+            selected_rows = (start, lines.len().saturating_sub(1));
         }
     }
-    // Keep the selected note on screen: scroll just enough.
-    let height = inner.height as usize;
-    let scroll = (selected_line + 3).saturating_sub(height);
+    let scroll = note_scroll(selected_rows, inner.height as usize);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll.min(u16::MAX as usize) as u16, 0)),
+        Paragraph::new(lines).scroll((scroll.min(u16::MAX as usize) as u16, 0)),
         inner,
     );
 }

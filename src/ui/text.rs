@@ -3,7 +3,7 @@
 
 use crate::sanitize;
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Outside text made safe for the terminal.
@@ -103,6 +103,79 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// Wrap a styled `line` into rows of at most `max` columns with a hanging
+/// indent: rows after the first start under where the line's text starts
+/// (after its first span, the label or marker, when it has more than one;
+/// after its leading spaces otherwise), so a wrapped value stays in its
+/// column. Breaks at word boundaries, inside a word only when it is wider
+/// than a row, always between grapheme clusters.
+pub fn wrap_line(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
+    let line_style = line.style;
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    if total <= max || max == 0 {
+        return vec![line];
+    }
+    let mut spans = line.spans.into_iter();
+    let mut head: Vec<Span<'static>> = Vec::new();
+    let mut words: Vec<(String, Style)> = Vec::new();
+    let mut indent = 0;
+    if spans.len() > 1 {
+        let first = spans.next().unwrap_or_default();
+        indent = width(&first.content);
+        head.push(first);
+    }
+    for span in spans {
+        let leading = span.content.len() - span.content.trim_start().len();
+        if head.is_empty() && words.is_empty() && leading > 0 {
+            indent = width(&span.content[..leading]);
+        }
+        for w in span.content.split_word_bounds() {
+            words.push((w.to_string(), span.style));
+        }
+    }
+    // A hanging indent that leaves no room for text is no indent.
+    if indent + 8 > max {
+        indent = 0;
+    }
+    let mut rows = Vec::new();
+    let mut row = head;
+    let mut used: usize = row.iter().map(|s| width(&s.content)).sum();
+    let new_row = |rows: &mut Vec<Line<'static>>, row: &mut Vec<Span<'static>>| {
+        let done = std::mem::replace(row, vec![Span::raw(" ".repeat(indent))]);
+        rows.push(Line::from(done).style(line_style));
+    };
+    for (word, style) in words {
+        let w = width(&word);
+        if used + w <= max {
+            used += w;
+            row.push(Span::styled(word, style));
+            continue;
+        }
+        if word.trim().is_empty() {
+            new_row(&mut rows, &mut row);
+            used = indent;
+            continue;
+        }
+        if used > indent && indent + w <= max {
+            new_row(&mut rows, &mut row);
+            used = indent + w;
+            row.push(Span::styled(word, style));
+            continue;
+        }
+        for g in word.graphemes(true) {
+            let gw = cluster_width(g);
+            if used + gw > max && used > indent {
+                new_row(&mut rows, &mut row);
+                used = indent;
+            }
+            used += gw;
+            row.push(Span::styled(g.to_string(), style));
+        }
+    }
+    rows.push(Line::from(row).style(line_style));
+    rows
+}
+
 /// Spans of `text` with the chars at `marks` (char indices) in `mark_style`.
 pub fn marked(text: String, marks: &[usize], base: Style, mark_style: Style) -> Vec<Span<'static>> {
     if marks.is_empty() {
@@ -166,6 +239,50 @@ mod tests {
         assert_eq!(pad("王秀英", 5), "王秀…");
         assert_eq!(pad("王秀英", 4), "王… ");
         assert_eq!(width(&pad("王秀英王", 6)), 6);
+    }
+
+    fn rows(line: Line<'static>, max: usize) -> Vec<String> {
+        wrap_line(line, max)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_values_hang_under_their_column() {
+        let line = Line::from(vec![
+            Span::raw("  LinkedIn     "),
+            Span::raw("https://www.linkedin.com/in/ahmet-aksoy-d45006bf/"),
+        ]);
+        let got = rows(line, 40);
+        assert_eq!(got[0], "  LinkedIn     https://www.linkedin.com/");
+        assert!(
+            got[1..].iter().all(|r| r.starts_with(&" ".repeat(15))),
+            "{got:?}"
+        );
+        let address = Line::from(vec![
+            Span::raw("  Address      "),
+            Span::raw("Atatürk Bulvarı No:106, 16908 Bursa, TR"),
+        ]);
+        assert_eq!(
+            rows(address, 40),
+            [
+                "  Address      Atatürk Bulvarı No:106, ",
+                "               16908 Bursa, TR"
+            ]
+        );
+        // A note's meta runs under its title, not to column 0.
+        let head = Line::from(vec![
+            Span::raw("  "),
+            Span::raw("Out of office"),
+            Span::raw("  2026-04-16 09:23 · email · Lucía Ortega"),
+        ]);
+        let got = rows(head, 40);
+        assert_eq!(got[1].trim(), "email · Lucía Ortega");
+        assert!(got[1].starts_with("  e"), "{got:?}");
+        for r in &got {
+            assert!(width(r) <= 40, "{r:?}");
+        }
     }
 
     #[test]

@@ -170,3 +170,58 @@ fn m_opens_the_log_in_help_and_help_scrolls_no_further_than_its_end() {
     };
     assert_eq!(*scroll, max, "stops at the last row");
 }
+
+/// Save a new person named `given` from the form; the server's reply.
+fn add_person(s: &mut State, given: &str) -> rolo::model::Person {
+    press(s, "a");
+    type_text(s, given);
+    press(s, "tab tab");
+    type_text(s, "Hopper");
+    let e = press(s, "ctrl-s");
+    let [Effect::SavePerson { base: None, edited }] = &e[..] else {
+        panic!("{e:?}")
+    };
+    let mut created = edited.clone();
+    created.id = "new".into();
+    handle(s, Input::Msg(Msg::PersonSaved(Ok(created.clone()))));
+    created
+}
+
+#[test]
+fn a_new_person_is_selected_with_their_own_empty_notes() {
+    let (mut s, _) = ready((100, 30));
+    assert!(!s.detail.notes.is_empty(), "Zoë has notes");
+    add_person(&mut s, "Grace");
+    assert_eq!(s.people.selected_id(), Some("new"));
+    assert_eq!(s.detail.person.as_ref().unwrap().id, "new");
+    assert!(s.detail.notes.is_empty(), "{:?}", s.detail.notes);
+}
+
+#[test]
+fn a_new_person_the_filter_hides_clears_the_filter_and_says_so() {
+    let (mut s, _) = ready((100, 30));
+    press(&mut s, "/");
+    type_text(&mut s, "acme");
+    press(&mut s, "enter");
+    assert!(!s.people.query.text.is_empty());
+    add_person(&mut s, "Grace");
+    assert_eq!(
+        s.people.selected_id(),
+        Some("new"),
+        "the highlighted row is the new person"
+    );
+    assert_eq!(s.detail.person.as_ref().unwrap().id, "new");
+    assert!(s.people.query.text.is_empty());
+    assert!(
+        s.status.message.contains("filter cleared"),
+        "{}",
+        s.status.message
+    );
+    // Enter opens the person highlighted, who is the one shown.
+    let e = press(&mut s, "enter");
+    assert!(
+        e.iter()
+            .all(|e| !matches!(e, Effect::LoadDetail { id, .. } if id != "new")),
+        "{e:?}"
+    );
+}

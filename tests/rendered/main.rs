@@ -8,6 +8,7 @@
 // helpers too).
 #![allow(clippy::unwrap_used)]
 
+mod detail_notes;
 mod enrich_review;
 mod help_log;
 mod outbox_view;

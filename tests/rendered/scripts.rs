@@ -207,3 +207,27 @@ fn complex_scripts_leave_no_debris_under_popups_or_at_edges() {
         }
     }
 }
+
+/// A long note line wraps at words in the editor, nothing scrolled out of
+/// sight sideways.
+#[test]
+fn the_note_editor_wraps_words() {
+    let people = cast();
+    let mut s = state_with(&people, (80, 24));
+    let e = press(&mut s, "j j");
+    load_detail(&mut s, &e, &people);
+    press(&mut s, "n");
+    type_text(
+        &mut s,
+        "The first line is long enough to need wrapping at eighty columns, with words kept whole",
+    );
+    press(&mut s, "enter");
+    type_text(&mut s, "second line");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| rolo::ui::draw(f, &s)).unwrap();
+    let shown = t.backend().to_string();
+    for part in ["The first line", "with words", "kept whole", "second line"] {
+        assert!(shown.contains(part), "{part}:\n{shown}");
+    }
+    insta::assert_snapshot!("note_editor_wraps_80x24", shown);
+}

@@ -26,6 +26,7 @@ mod rhythm;
 mod rhythm_outbox;
 mod rogerroger;
 mod search_pty;
+mod tmux;
 
 /// A private HOME running the binary under test (cargo names its path only
 /// to integration tests, hence here and not in the support crate).

@@ -86,6 +86,10 @@ impl NoteEditor {
         let text = crate::sanitize::strip_controls(text);
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         self.body = TextArea::new(lines);
+        // Long lines wrap at words (inside a word only when it is wider
+        // than the box) instead of scrolling sideways out of sight.
+        self.body
+            .set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         self.body.move_cursor(ratatui_textarea::CursorMove::Bottom);
         self.body.move_cursor(ratatui_textarea::CursorMove::End);
     }

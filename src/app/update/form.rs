@@ -195,13 +195,29 @@ pub(super) fn saved(state: &mut State, result: Result<Person, BackendError>) -> 
                 .find(|p| p.id == person.id)
                 .map(|p| p.archived);
             let name = person.full_name();
-            state.info(match was_archived {
+            let mut message = match was_archived {
                 Some(false) if person.archived => format!("archived {name}"),
                 Some(true) if !person.archived => format!("unarchived {name}"),
                 _ => format!("saved {name}"),
-            });
+            };
             state.people.upsert(PersonSummary::from_person(&person));
+            // The detail pane belongs to the highlighted row: when the
+            // filter hides the person just saved, it goes, and says so.
+            if state.people.selected_id() != Some(person.id.as_str())
+                && !state.people.query.text.is_empty()
+            {
+                state.search_input.clear();
+                state.people.set_query("");
+                state.people.select_id(Some(&person.id));
+                message.push_str(" · filter cleared to show them");
+            }
             state.people.scroll_to_selection(state.list_rows());
+            state.info(message);
+            // Another person's notes must not stay under this one.
+            if state.detail.person.as_ref().map(|p| p.id.as_str()) != Some(person.id.as_str()) {
+                state.detail.notes.clear();
+                state.detail.note_selected = 0;
+            }
             state.detail.person = Some(person);
             state.detail.loading = None;
             Vec::new()
