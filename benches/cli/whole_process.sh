@@ -29,9 +29,9 @@ rows = csv.DictReader(sys.stdin)
 book = open(sys.argv[1], "w"); lines = open(sys.argv[2], "w")
 book.write("# abook addressbook file\n\n[format]\nprogram=abook\nversion=0.6.1\n\n")
 for i, r in enumerate(rows):
-    emails = r["emails"].replace(";", ",")
-    book.write(f"[{i}]\nname={r[\"displayName\"]}\nemail={emails}\n\n")
-    lines.write(f"{r[\"displayName\"]} {r[\"emails\"].replace(\";\", \" \")} {r[\"company\"]}\n")
+    name, emails, company = r["displayName"], r["emails"].split(";"), r["company"]
+    book.write("[%d]\nname=%s\nemail=%s\n\n" % (i, name, ",".join(emails)))
+    lines.write("%s %s %s\n" % (name, " ".join(emails), company))
 ' "$DIR/people-$N.abook" "$DIR/people-$N.txt"
 echo "load: $(cat /proc/loadavg)"
 hyperfine --warmup 2 --runs 10 --style basic --export-json "$DIR/export-$N.json" \
