@@ -47,7 +47,10 @@ fn init_logging(dir: &std::path::Path) -> Option<tracing_appender::non_blocking:
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    if let Some(command) = args.command.take_if(|c| !c.needs_workspace()) {
+        return run_standalone(command);
+    }
     let opts = OpenOptions {
         profile: args.profile.clone(),
         config_file: args.config.clone(),
@@ -91,6 +94,19 @@ fn main() -> ExitCode {
         return runtime.block_on(run_cli(opened.client, command));
     }
     runtime.block_on(run_tui(opened, keymap))
+}
+
+/// Completions and the man page, from this very command line.
+fn run_standalone(command: rolo::cli::Command) -> ExitCode {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    match rolo::cli::run_standalone(command, Args::command(), &mut out) {
+        Ok(()) => Exit::Ok.process(),
+        Err(e) => {
+            eprintln!("rolo: {}", rolo::sanitize::for_display(&e.message));
+            e.exit.process()
+        }
+    }
 }
 
 async fn run_cli(client: rolo::client::Client, command: rolo::cli::Command) -> ExitCode {

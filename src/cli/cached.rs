@@ -3,14 +3,12 @@
 //! is older than the profile's `stale_after_minutes`. Reads themselves
 //! come from the store and never wait for the network.
 
-use super::exit::{CliError, io};
+use super::exit::{CliError, Exit, exit_for, io};
 use crate::client::Client;
-use crate::sanitize::for_display;
 use std::io::Write;
 use std::time::Duration;
 
-/// `--refresh`: sync first. A sync that fails is said on stderr and the
-/// cache answers, as it would offline.
+/// `--refresh`: sync first; a sync that fails fails the command.
 pub(super) async fn before_reading(
     client: &Client,
     refresh: bool,
@@ -20,28 +18,47 @@ pub(super) async fn before_reading(
         return Ok(());
     }
     if refresh {
+        // Asked for the server's copy: a failed sync fails the command
+        // (with the code of what failed), never a silent cached answer.
         let report = client.sync(&mut |_, _| {}).await;
-        let failed = report
-            .error
-            .map(|e| e.to_string())
-            .or(report.flushed.stopped);
-        if let Some(why) = failed {
-            writeln!(
-                err,
-                "rolo: could not refresh ({}); reading the cache",
-                for_display(&why)
-            )
-            .map_err(io)?;
+        let failed = match (report.error, report.flushed.stopped) {
+            (Some(e), _) => Some((exit_for(&e), e.to_string())),
+            (None, Some(why)) => Some((Exit::Unavailable, why)),
+            (None, None) => None,
+        };
+        if let Some((exit, why)) = failed {
+            return Err(CliError {
+                exit,
+                message: format!(
+                    "could not refresh: {why}; without --refresh rolo reads the cache"
+                ),
+            });
         }
+    }
+    if let Some(notice) = stale_notice(client).await {
+        writeln!(err, "rolo: {notice}").map_err(io)?;
+    }
+    Ok(())
+}
+
+/// `--refresh` alone: sync first, failing as the sync failed.
+pub(super) async fn refresh_first(client: &Client, refresh: bool) -> Result<(), CliError> {
+    if client.is_remote() && refresh {
+        return before_reading(client, true, &mut std::io::sink()).await;
+    }
+    Ok(())
+}
+
+/// What to say about a remote profile's cache that is stale, if it is.
+pub(super) async fn stale_notice(client: &Client) -> Option<String> {
+    if !client.is_remote() {
+        return None;
     }
     let last = client
         .last_sync()
         .await
         .and_then(|t| t.parse::<jiff::Timestamp>().ok());
-    if let Some(notice) = staleness(last, jiff::Timestamp::now(), client.stale_after()) {
-        writeln!(err, "rolo: {notice}").map_err(io)?;
-    }
-    Ok(())
+    staleness(last, jiff::Timestamp::now(), client.stale_after())
 }
 
 /// What to say about a cache last synced at `last`, if anything.
@@ -51,9 +68,7 @@ fn staleness(
     stale_after: Duration,
 ) -> Option<String> {
     let Some(last) = last else {
-        return Some(
-            "the cache was never synced: `rolo sync` or --refresh fills it".to_string(),
-        );
+        return Some("the cache was never synced: `rolo sync` or --refresh fills it".to_string());
     };
     let age = Duration::try_from(now.duration_since(last)).unwrap_or_default();
     (age > stale_after).then(|| {

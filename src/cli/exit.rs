@@ -15,6 +15,9 @@ pub enum Exit {
     /// Done. A write accepted into the outbox counts as done: it is on disk
     /// and `rolo sync` or the next start sends it (stderr says `queued: …`).
     Ok,
+    /// `rolo query` found no address (mutt's `query_command` and abook
+    /// answer so); nothing went wrong.
+    NoMatch,
     /// Usage: a bad flag or value, an unknown field or profile, or an action
     /// or field the backend lacks (rolo refuses; nothing was done).
     Usage,
@@ -51,6 +54,7 @@ impl Exit {
     /// Every code, in the README table's order.
     pub const ALL: &'static [Exit] = &[
         Exit::Ok,
+        Exit::NoMatch,
         Exit::Usage,
         Exit::NotFound,
         Exit::Invalid,
@@ -71,6 +75,7 @@ impl Exit {
     pub fn code(self) -> u8 {
         match self {
             Exit::Ok => 0,
+            Exit::NoMatch => 1,
             Exit::Usage => 2,
             Exit::NotFound => 3,
             Exit::Invalid => 4,
@@ -92,6 +97,7 @@ impl Exit {
             Exit::Ok => {
                 "done; a write accepted into the outbox is done too: stderr says `queued: will be sent by rolo sync or the next start`"
             }
+            Exit::NoMatch => "`rolo query` matched no address (stdout's first line says so)",
             Exit::Usage => {
                 "usage: bad flag or value, unknown field or profile, or a field or action the backend lacks (rolo refuses; nothing was done)"
             }

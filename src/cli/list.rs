@@ -30,7 +30,11 @@ pub(super) async fn run(
     before_reading(client, args.refresh, err).await?;
     let format = args.format.unwrap_or(Format::Table);
     let limit = args.limit.unwrap_or(usize::MAX);
-    let query = args.query.as_deref().map(Query::parse).filter(|q| !q.is_empty());
+    let query = args
+        .query
+        .as_deref()
+        .map(Query::parse)
+        .filter(|q| !q.is_empty());
     client.read_store(|store| match query {
         None => store.each_person(args.archived, |people| {
             write_people(&mut people.take(limit), format, out)

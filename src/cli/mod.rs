@@ -14,6 +14,7 @@ use std::io::Write;
 
 mod add;
 mod cached;
+mod completions;
 mod edit;
 mod edit_in_editor;
 mod enrich;
@@ -24,18 +25,21 @@ mod list;
 mod note;
 mod outbox;
 mod output;
+mod query;
 mod set;
 mod settle;
 mod show;
 mod stream;
 mod sync;
 
+pub use completions::Shell;
 pub use exit::{CliError, Exit};
 pub use note::NoteCommand;
 pub use outbox::OutboxCommand;
 pub use output::{NoteOut, PersonOut};
-pub use stream::write_people;
+pub use query::QueryFormat;
 pub use settle::QUEUED;
+pub use stream::write_people;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -97,11 +101,34 @@ pub enum Command {
     /// Notes of a person.
     #[command(subcommand)]
     Note(NoteCommand),
+    /// Email addresses matching STRING, for mail clients (mutt/neomutt query_command, aerc address-book-cmd).
+    Query {
+        /// Words of a name, an address or a company (accents and case ignored; fuzzy when nothing matches).
+        string: String,
+        #[arg(long, value_enum, default_value = "mutt")]
+        format: query::QueryFormat,
+        /// Archived people too.
+        #[arg(long)]
+        archived: bool,
+        /// Sync with the server first (remote profiles).
+        #[arg(long)]
+        refresh: bool,
+    },
     /// Send queued changes, then refresh the cache from the server (remote profiles).
     Sync,
     /// See and settle queued changes: list, retry, drop (remote profiles).
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Print a shell completion script: `rolo completions bash > /etc/bash_completion.d/rolo`.
+    Completions {
+        #[arg(value_enum)]
+        shell: completions::Shell,
+    },
+    /// Print the man page (roff): `rolo man | man -l -`; --dir writes one page per command.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Enrich a person: offline proposals (local), a server job (Introzy) or a lookup (Rhythm).
     Enrich {
         id: String,
@@ -125,6 +152,28 @@ pub enum Command {
         #[arg(long)]
         archived: bool,
     },
+}
+
+impl Command {
+    /// Whether the command reads a profile (completions and the man page
+    /// do not, and run before any file is opened).
+    pub fn needs_workspace(&self) -> bool {
+        !matches!(self, Command::Completions { .. } | Command::Man { .. })
+    }
+}
+
+/// Run a command that needs no workspace, for the command line `root`
+/// (`rolo`'s own, global options included).
+pub fn run_standalone(
+    command: Command,
+    root: clap::Command,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match command {
+        Command::Completions { shell } => completions::completions(shell, root, out),
+        Command::Man { dir } => completions::man(root, dir.as_deref(), out),
+        _ => Err(exit::internal("this command needs a workspace")),
+    }
 }
 
 /// Run one command: results to `out`, notices (queued writes) to `err`.
@@ -153,6 +202,12 @@ pub async fn run(
             };
             list::run(client, args, out, err).await
         }
+        Command::Query {
+            string,
+            format,
+            archived,
+            refresh,
+        } => query::run(client, &string, format, archived, refresh, out, err).await,
         Command::Show {
             id,
             format,
@@ -181,6 +236,10 @@ pub async fn run(
         }
         Command::Edit { id, sets } => edit::run(client, &id, &sets, out, err).await,
         Command::Note(command) => note::run(client, command, out, err).await,
+        Command::Completions { .. } | Command::Man { .. } => {
+            let root = <Command as Subcommand>::augment_subcommands(clap::Command::new("rolo"));
+            run_standalone(command, root, out)
+        }
         Command::Enrich { id, wait: _ } => enrich::run(client, &id, out).await,
         Command::Import { source } => import::run(client, &source, out, err).await,
         Command::Export {

@@ -130,7 +130,8 @@ CREATE INDEX notes_by_id ON notes(id);
         // email address with the person's name and company, and an FTS5
         // index over them that folds case and accents (`jose` finds José).
         // Triggers keep it in step with `people` whoever writes it, so a
-        // query reads a few index pages, never every person.
+        // query reads a few index pages, never every person. And the list's
+        // order as an index, for `rolo list` to stream in it.
         version: 5,
         sql: "
 CREATE TABLE addresses (
@@ -141,6 +142,8 @@ CREATE TABLE addresses (
     archived  INTEGER NOT NULL
 );
 CREATE INDEX addresses_by_person ON addresses(person_id);
+-- The list's order, so `rolo list` streams without sorting every record.
+CREATE INDEX people_by_name ON people(family_name, given_name, id);
 CREATE VIRTUAL TABLE addresses_fts USING fts5(
     name, email, company,
     content = 'addresses', content_rowid = 'rowid',

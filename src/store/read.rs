@@ -176,7 +176,13 @@ mod tests {
     #[test]
     fn every_address_is_found_by_name_email_or_company_accents_folded() {
         let store = store(vec![
-            person("p1", "José", "Núñez", &["jn@acme.es", "jose@home.es"], "Acmé"),
+            person(
+                "p1",
+                "José",
+                "Núñez",
+                &["jn@acme.es", "jose@home.es"],
+                "Acmé",
+            ),
             person("p2", "Anna", "Smith", &["anna@example.com"], "Globex"),
         ]);
         assert_eq!(
@@ -202,7 +208,12 @@ mod tests {
             ["anna@example.com"]
         );
         assert!(store.query_addresses("zzzz", false, 10).unwrap().is_empty());
-        assert!(store.query_addresses("\"*()", false, 10).unwrap().is_empty());
+        assert!(
+            store
+                .query_addresses("\"*()", false, 10)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

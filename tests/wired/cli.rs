@@ -170,7 +170,10 @@ async fn rogerroger_profile_speaks_the_same_json() {
         c
     };
     let out = tokio::task::spawn_blocking({
-        let mut c = run(vec!["--profile", "rr", "list", "--format", "json"], API_KEY);
+        let mut c = run(
+            vec!["--profile", "rr", "list", "--refresh", "--format", "json"],
+            API_KEY,
+        );
         move || c.output().unwrap()
     })
     .await
@@ -182,7 +185,10 @@ async fn rogerroger_profile_speaks_the_same_json() {
     }
     // A wrong key: exit 6, and the key is in no output.
     let out = tokio::task::spawn_blocking({
-        let mut c = run(vec!["--profile", "rr", "list"], "wrong-secret-value");
+        let mut c = run(
+            vec!["--profile", "rr", "list", "--refresh"],
+            "wrong-secret-value",
+        );
         move || c.output().unwrap()
     })
     .await
@@ -393,6 +399,11 @@ async fn hostile_server_text_is_clean_in_every_format() {
     );
     let sb = sandbox();
     rr_config(&sb, &fake.base_url);
+    let synced = run_async(&sb, &["--profile", "rr", "sync"]).await;
+    assert!(synced.status.success(), "{}", stderr(&synced));
+    // The notes come into the cache when the person is read from the server.
+    let read = run_async(&sb, &["--profile", "rr", "show", &id, "--refresh"]).await;
+    assert!(read.status.success(), "{}", stderr(&read));
     let runs: &[&[&str]] = &[
         &["list"],
         &["list", "--format", "json"],

@@ -12,6 +12,7 @@
 
 mod cached_client;
 mod cli;
+mod cli_reads;
 mod contract;
 mod e2e_cache_pty;
 mod e2e_pty;
