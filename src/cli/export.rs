@@ -4,12 +4,14 @@
 //! and vdirsyncer keep them; CSV and JSON: `people.csv`, `people.json`).
 //! Cards imported earlier come back with every line rolo did not map.
 
+use super::Format;
 use super::exit::{CliError, io, usage};
-use super::output::print_people;
+use super::stream::write_people;
 use crate::client::Client;
 use crate::format::vcard::{self, Version};
 use crate::model::Person;
 use crate::sanitize::for_output;
+use crate::store::StoreError;
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::Path;
@@ -29,10 +31,6 @@ pub enum VcardVersion {
     V4,
 }
 
-/// People read from the store this many at a time, so a vCard export of
-/// 100,000 people streams instead of holding everyone.
-const CHUNK: usize = 500;
-
 pub(super) struct Options<'a> {
     pub format: ExportFormat,
     pub out_dir: Option<&'a Path>,
@@ -45,16 +43,6 @@ pub(super) async fn run(
     opts: Options<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let archived = opts.archived;
-    let ids: Vec<String> = client
-        .with_store(move |s| {
-            Ok(s.load_summaries()?
-                .into_iter()
-                .filter(|p| archived || !p.archived)
-                .map(|p| p.id)
-                .collect())
-        })
-        .await?;
     if let Some(dir) = opts.out_dir {
         create_private_dir(dir)?;
     }
@@ -62,57 +50,56 @@ pub(super) async fn run(
         VcardVersion::V3 => Version::V3,
         VcardVersion::V4 => Version::V4,
     };
-    match opts.format {
-        ExportFormat::Vcard => {
-            for chunk in ids.chunks(CHUNK) {
-                for p in load(client, chunk).await? {
-                    let card = vcard::write(&p, version);
-                    match opts.out_dir {
-                        Some(dir) => write_private(&dir.join(file_name(&p)), card.as_bytes())?,
-                        None => out.write_all(clean_card(&card).as_bytes()).map_err(io)?,
-                    }
-                }
-            }
-            out.flush().map_err(io)
-        }
-        ExportFormat::Csv | ExportFormat::Json => {
-            // The list command's writer, over everyone at once (until the
-            // streaming writer of `rolo list` can take a chunk at a time).
-            let mut people = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(CHUNK) {
-                people.extend(load(client, chunk).await?);
-            }
-            let format = match opts.format {
-                ExportFormat::Csv => super::Format::Csv,
-                _ => super::Format::Json,
-            };
-            match opts.out_dir {
-                Some(dir) => {
-                    let name = match format {
-                        super::Format::Csv => "people.csv",
-                        _ => "people.json",
-                    };
-                    let mut buf = Vec::new();
-                    print_people(&people, format, &mut buf)?;
-                    write_private(&dir.join(name), &buf)
-                }
-                None => print_people(&people, format, out),
-            }
-        }
-    }
+    // Everyone straight off the store, one row at a time, as `rolo list`
+    // reads them: 100,000 people are never held in memory at once.
+    client.read_store(|store| {
+        store.each_person(opts.archived, |people| match opts.format {
+            ExportFormat::Vcard => write_cards(people, version, opts.out_dir, out),
+            ExportFormat::Csv => write_listing(people, Format::Csv, opts.out_dir, out),
+            ExportFormat::Json => write_listing(people, Format::Json, opts.out_dir, out),
+        })?
+    })?
 }
 
-async fn load(client: &Client, ids: &[String]) -> Result<Vec<Person>, CliError> {
-    let ids = ids.to_vec();
-    Ok(client
-        .with_store(move |s| {
-            let mut people = Vec::with_capacity(ids.len());
-            for id in &ids {
-                people.extend(s.get_person(id)?);
-            }
-            Ok(people)
-        })
-        .await?)
+/// One card per person: each into its own `UID.vcf` in `out_dir`, or all
+/// to `out`, cleaned for a terminal.
+fn write_cards(
+    people: &mut dyn Iterator<Item = Result<Person, StoreError>>,
+    version: Version,
+    out_dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    for p in people {
+        let p = p?;
+        let card = vcard::write(&p, version);
+        match out_dir {
+            Some(dir) => private_file(&dir.join(file_name(&p)))?
+                .write_all(card.as_bytes())
+                .map_err(io)?,
+            None => out.write_all(clean_card(&card).as_bytes()).map_err(io)?,
+        }
+    }
+    out.flush().map_err(io)
+}
+
+/// CSV or JSON through the list command's streaming writer: to `out`, or
+/// into `people.csv` / `people.json` in `out_dir`.
+fn write_listing(
+    people: &mut dyn Iterator<Item = Result<Person, StoreError>>,
+    format: Format,
+    out_dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match out_dir {
+        Some(dir) => {
+            let name = match format {
+                Format::Csv => "people.csv",
+                _ => "people.json",
+            };
+            write_people(people, format, &mut private_file(&dir.join(name))?)
+        }
+        None => write_people(people, format, out),
+    }
 }
 
 /// Card text for a terminal or a pipe: each line cleaned as CSV is, the
@@ -154,15 +141,14 @@ fn create_private_dir(dir: &Path) -> Result<(), CliError> {
         .map_err(|e| usage(format!("cannot create {}: {e}", dir.display())))
 }
 
-/// A file only its owner may read: contacts are private.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+/// A new file only its owner may read: contacts are private.
+fn private_file(path: &Path) -> Result<std::fs::File, CliError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o600)
         .open(path)
-        .map_err(io)?;
-    f.write_all(bytes).map_err(io)
+        .map_err(io)
 }
