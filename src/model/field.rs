@@ -5,11 +5,11 @@
 //! a field costs one entry here rather than one per place that shows it.
 
 use super::{Capabilities, CustomFieldDef, Person, Phone};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A field of [`Person`] as users name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PersonField {
     HonorificPrefix,

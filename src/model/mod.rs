@@ -5,6 +5,7 @@
 pub mod custom;
 pub mod field;
 pub mod label;
+pub mod merge;
 pub mod reference;
 
 pub use custom::{CustomFieldDef, CustomFieldKind, FieldOption, validate_custom_fields};
