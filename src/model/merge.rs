@@ -134,10 +134,10 @@ pub fn merged_person(records: &[Person], plan: &MergePlan) -> Person {
             }
         }
     }
-    if merged.initials.is_empty() {
-        if let Some(p) = records.iter().find(|p| !p.initials.is_empty()) {
-            merged.initials = p.initials.clone();
-        }
+    if merged.initials.is_empty()
+        && let Some(p) = records.iter().find(|p| !p.initials.is_empty())
+    {
+        merged.initials = p.initials.clone();
     }
     for other in records.iter().skip(1) {
         for (key, value) in &other.extra {
