@@ -16,6 +16,12 @@ fn is_safe(c: char) -> bool {
         || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2028}' | '\u{2029}'))
 }
 
+/// Only printable ASCII (space to `~`), which [`is_safe`] passes anyway:
+/// a byte scan that spares the common case decoding every character.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// Bidirectional embedding, override and isolate controls: they can make text
 /// display in a different order than it is stored (Trojan Source).
 fn is_bidi_control(c: char) -> bool {
@@ -138,7 +144,7 @@ pub fn strip_controls(text: &str) -> String {
 /// cut, since scripts read every character. Line breaks are kept: CSV
 /// quotes them.
 pub fn for_output(text: &str) -> Cow<'_, str> {
-    if text.chars().all(|c| c == '\n' || is_safe(c)) {
+    if is_printable_ascii(text) || text.chars().all(|c| c == '\n' || is_safe(c)) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(clean_with_limit(text, false, usize::MAX))
@@ -171,6 +177,11 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for EscapeUnsafe<
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // Printable ASCII, most of what is written, is safe as it is: no
+        // need to decode it character by character.
+        if is_printable_ascii(fragment) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_safe(c) {

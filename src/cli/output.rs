@@ -9,7 +9,8 @@ use crate::model::field::{FieldKind, PersonField, split_list};
 use crate::model::{Note, Person};
 use crate::sanitize::{for_display, for_output, write_json};
 use serde::Serialize;
-use serde_json::Value;
+use serde::ser::{SerializeMap, Serializer};
+use std::borrow::Cow;
 use std::io::Write;
 
 /// The catalogue fields `--format json` and `--format csv` print, in
@@ -26,43 +27,44 @@ const PRINTED: &[PersonField] = &[
     PersonField::CustomFields,
 ];
 
-/// What `value` gives a field: its value in JSON, typed by its kind.
-fn json_value(field: PersonField, p: &Person) -> Value {
-    let list = |items: &[String]| Value::from(items.to_vec());
-    match field.kind() {
-        FieldKind::Text => Value::String(field.get(p)),
-        FieldKind::List => match field {
-            PersonField::Emails => list(&p.emails),
-            PersonField::Tags => list(&p.tags),
-            // Every list field is named above (a test checks it).
-            _ => list(&split_list(&field.get(p))),
-        },
-        FieldKind::PhoneList => serde_json::to_value(&p.phones).unwrap_or_default(),
-        FieldKind::Custom => serde_json::to_value(&p.custom_fields).unwrap_or_default(),
+/// One field's value in `--format json`, typed by its kind, serialised
+/// straight from the person (no `serde_json::Value` built on the way).
+struct FieldOut<'a>(PersonField, &'a Person);
+
+impl Serialize for FieldOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let FieldOut(field, p) = *self;
+        match field.kind() {
+            FieldKind::Text => s.serialize_str(&field.get(p)),
+            FieldKind::List => match field {
+                PersonField::Emails => p.emails.serialize(s),
+                PersonField::Tags => p.tags.serialize(s),
+                // Every list field is named above (a test checks it).
+                _ => split_list(&field.get(p)).serialize(s),
+            },
+            FieldKind::PhoneList => p.phones.serialize(s),
+            FieldKind::Custom => p.custom_fields.serialize(s),
+        }
     }
 }
 
 /// The field as one CSV cell: lists joined by `;`, phones by their
 /// numbers; custom fields have no column.
-fn csv_cell(field: PersonField, p: &Person) -> Option<String> {
-    let joined = |v: Value| {
-        v.as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|item| match item {
-                        Value::String(s) => s.as_str(),
-                        // A phone: its number.
-                        other => other["number"].as_str().unwrap_or(""),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(";")
-            })
-            .unwrap_or_default()
-    };
+fn csv_cell(field: PersonField, p: &Person) -> Option<Cow<'_, str>> {
     match field.kind() {
-        FieldKind::Text => Some(field.get(p)),
-        FieldKind::List | FieldKind::PhoneList => Some(joined(json_value(field, p))),
+        FieldKind::Text => Some(Cow::Owned(field.get(p))),
+        FieldKind::List => Some(match field {
+            PersonField::Emails => Cow::Owned(p.emails.join(";")),
+            PersonField::Tags => Cow::Owned(p.tags.join(";")),
+            _ => Cow::Owned(split_list(&field.get(p)).join(";")),
+        }),
+        FieldKind::PhoneList => Some(Cow::Owned(
+            p.phones
+                .iter()
+                .map(|phone| phone.number.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        )),
         FieldKind::Custom => None,
     }
 }
@@ -70,24 +72,34 @@ fn csv_cell(field: PersonField, p: &Person) -> Option<String> {
 /// The normalised person shape of `--format json`, the same for every
 /// backend: the id, the [`PRINTED`] fields (the display name after the
 /// family name), whether archived, and when created and updated.
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-pub struct PersonOut(serde_json::Map<String, Value>);
+/// Serialised as a map straight from the borrowed person, so a stream of
+/// 100,000 builds no per-person map of values (and `#[serde(flatten)]`
+/// still takes it).
+#[derive(Debug, Clone, Copy)]
+pub struct PersonOut<'a>(&'a Person);
 
-impl From<&Person> for PersonOut {
-    fn from(p: &Person) -> Self {
-        let mut out = serde_json::Map::new();
-        out.insert("id".into(), p.id.clone().into());
+impl<'a> From<&'a Person> for PersonOut<'a> {
+    fn from(p: &'a Person) -> Self {
+        PersonOut(p)
+    }
+}
+
+impl Serialize for PersonOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        // id, the printed fields, displayName, archived, createdAt, updatedAt.
+        let mut map = s.serialize_map(Some(PRINTED.len() + 5))?;
+        map.serialize_entry("id", &p.id)?;
         for &field in PRINTED {
-            out.insert(field.key().into(), json_value(field, p));
+            map.serialize_entry(field.key(), &FieldOut(field, p))?;
             if field == PersonField::FamilyName {
-                out.insert("displayName".into(), p.full_name().into());
+                map.serialize_entry("displayName", &p.full_name())?;
             }
         }
-        out.insert("archived".into(), p.archived.into());
-        out.insert("createdAt".into(), p.created_at.clone().into());
-        out.insert("updatedAt".into(), p.updated_at.clone().into());
-        PersonOut(out)
+        map.serialize_entry("archived", &p.archived)?;
+        map.serialize_entry("createdAt", &p.created_at)?;
+        map.serialize_entry("updatedAt", &p.updated_at)?;
+        map.end()
     }
 }
 
@@ -145,20 +157,28 @@ pub(super) fn csv_header() -> Vec<&'static str> {
 }
 
 /// One CSV row of a person; every text cleaned for the terminal.
-pub(super) fn csv_row(p: &Person) -> Vec<String> {
-    let mut row = vec![clean(&p.id)];
+pub(super) fn csv_row(p: &Person) -> Vec<Cow<'_, str>> {
+    let mut row = vec![for_output(&p.id)];
     for &field in PRINTED {
         if let Some(cell) = csv_cell(field, p) {
-            row.push(clean(&cell));
+            row.push(clean_owned(cell));
         }
         if field == PersonField::FamilyName {
-            row.push(clean(&p.full_name()));
+            row.push(clean_owned(Cow::Owned(p.full_name())));
         }
     }
-    row.push(p.archived.to_string());
-    row.push(clean(p.created_at.as_deref().unwrap_or("")));
-    row.push(clean(p.updated_at.as_deref().unwrap_or("")));
+    row.push(Cow::Borrowed(if p.archived { "true" } else { "false" }));
+    row.push(for_output(p.created_at.as_deref().unwrap_or("")));
+    row.push(for_output(p.updated_at.as_deref().unwrap_or("")));
     row
+}
+
+/// `text` cleaned for the terminal, reusing it when it is already clean.
+fn clean_owned(text: Cow<'_, str>) -> Cow<'_, str> {
+    match for_output(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(cleaned) => Cow::Owned(cleaned),
+    }
 }
 
 fn clean(text: &str) -> String {
@@ -208,7 +228,8 @@ fn csv_records(people: &[Person], out: &mut dyn Write) -> Result<(), CliError> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(csv_header()).map_err(csv_err)?;
     for p in people {
-        w.write_record(csv_row(p)).map_err(csv_err)?;
+        w.write_record(csv_row(p).iter().map(|c| c.as_bytes()))
+            .map_err(csv_err)?;
     }
     w.flush().map_err(io)
 }
@@ -331,7 +352,7 @@ mod tests {
         assert_eq!(
             lists,
             [PersonField::Emails, PersonField::Tags],
-            "a new list field needs its arm in json_value"
+            "a new list field needs its arm in FieldOut and csv_cell"
         );
     }
 

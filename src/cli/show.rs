@@ -24,9 +24,9 @@ pub(super) async fn run(
     match format {
         Format::Json => {
             #[derive(Serialize)]
-            struct Shown {
+            struct Shown<'a> {
                 #[serde(flatten)]
-                person: PersonOut,
+                person: PersonOut<'a>,
                 notes: Vec<NoteOut>,
             }
             let shown = Shown {

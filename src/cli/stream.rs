@@ -8,7 +8,7 @@ use super::Format;
 use super::exit::{CliError, io};
 use super::output::{PersonOut, csv_err, csv_header, csv_row, json_line, table_line};
 use crate::model::Person;
-use serde::{Serialize, Serializer};
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use std::cell::RefCell;
 use std::io::{BufWriter, Write};
 
@@ -28,7 +28,7 @@ where
         Format::Json => {
             let failed = RefCell::new(None);
             let array = Lazy(RefCell::new(Some(people.map_while(|p| match p {
-                Ok(p) => Some(PersonOut::from(&p)),
+                Ok(p) => Some(p),
                 Err(e) => {
                     *failed.borrow_mut() = Some(e);
                     None
@@ -49,7 +49,8 @@ where
                     w.write_record(csv_header()).map_err(csv_err)?;
                     header = true;
                 }
-                w.write_record(csv_row(&p)).map_err(csv_err)?;
+                w.write_record(csv_row(&p).iter().map(|c| c.as_bytes()))
+                    .map_err(csv_err)?;
             }
             w.flush().map_err(io)?;
         }
@@ -62,13 +63,17 @@ where
     out.flush().map_err(io)
 }
 
-/// A sequence serialised from an iterator, once, as it is walked.
+/// People serialised from an iterator, once, as it is walked: each one
+/// written through a borrowed [`PersonOut`] and dropped before the next.
 struct Lazy<I>(RefCell<Option<I>>);
 
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Lazy<I> {
+impl<I: Iterator<Item = Person>> Serialize for Lazy<I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.borrow_mut().take();
-        serializer.collect_seq(items.into_iter().flatten())
+        let mut seq = serializer.serialize_seq(None)?;
+        for p in self.0.borrow_mut().take().into_iter().flatten() {
+            seq.serialize_element(&PersonOut::from(&p))?;
+        }
+        seq.end()
     }
 }
 
