@@ -1,8 +1,10 @@
 //! Opening the profile the user asked for: config, directories, database,
-//! backend, and the bundled demo data on first start.
+//! backend (a remote one built on first use), and the bundled demo data on
+//! first start.
 
 use crate::backend::http::NetStatusRx;
 use crate::backend::introzy::IntrozyBackend;
+use crate::backend::lazy::LazyBackend;
 use crate::backend::local::LocalBackend;
 use crate::backend::rhythm::RhythmBackend;
 use crate::backend::rogerroger::RogerRoger;
@@ -89,33 +91,55 @@ pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, Op
             let db = options.database_or(&dirs.data.join(format!("{name}.sqlite")));
             local_client(&db, is_demo)?
         }
-        Profile::Rogerroger(options) => remote_client(
-            &name,
-            options.remote.stale_after(),
-            &dirs,
-            RogerRoger::build(options).map(|b| {
-                let status = b.http().status();
-                (Arc::new(b) as Arc<dyn Backend>, status)
-            }),
-        )?,
-        Profile::Introzy(options) => remote_client(
-            &name,
-            options.remote.stale_after(),
-            &dirs,
-            IntrozyBackend::build(options).map(|b| {
-                let status = b.http().status();
-                (Arc::new(b) as Arc<dyn Backend>, status)
-            }),
-        )?,
-        Profile::Rhythm(options) => remote_client(
-            &name,
-            options.remote.stale_after(),
-            &dirs,
-            RhythmBackend::build(options).map(|b| {
-                let status = b.http().status();
-                (Arc::new(b) as Arc<dyn Backend>, status)
-            }),
-        )?,
+        Profile::Rogerroger(options) => {
+            options.remote.base_url().map_err(|e| setting(&name, e))?;
+            let options = options.clone();
+            remote_client(
+                &name,
+                options.remote.stale_after(),
+                &dirs,
+                LazyBackend::new(
+                    "rogerroger",
+                    crate::backend::rogerroger::capabilities(),
+                    &name,
+                    move || built(RogerRoger::build(&options), |b| b.http().status()),
+                ),
+            )?
+        }
+        Profile::Introzy(options) => {
+            options.remote.base_url().map_err(|e| setting(&name, e))?;
+            let options = options.clone();
+            remote_client(
+                &name,
+                options.remote.stale_after(),
+                &dirs,
+                LazyBackend::new(
+                    "introzy",
+                    crate::backend::introzy::capabilities(),
+                    &name,
+                    move || built(IntrozyBackend::build(&options), |b| b.http().status()),
+                ),
+            )?
+        }
+        Profile::Rhythm(options) => {
+            options.remote.base_url().map_err(|e| setting(&name, e))?;
+            if options.tenant.is_none() {
+                let e = BuildError::Setting("tenant is required for Rhythm".into());
+                return Err(setting(&name, e));
+            }
+            let options = options.clone();
+            remote_client(
+                &name,
+                options.remote.stale_after(),
+                &dirs,
+                LazyBackend::new(
+                    "rhythm",
+                    crate::backend::rhythm::capabilities(),
+                    &name,
+                    move || built(RhythmBackend::build(&options), |b| b.http().status()),
+                ),
+            )?
+        }
     };
     let workspace = Workspace {
         profile: name,
@@ -143,28 +167,38 @@ fn local_client(db: &Path, seed_demo: bool) -> Result<Client, OpenError> {
     Ok(Client::new(backend, store))
 }
 
-/// An adapter built from a remote profile, with where it reports its waits.
-type Built = Result<(Arc<dyn Backend>, NetStatusRx), BuildError>;
+/// What a profile's `build` gave, as the lazy adapter takes it: the
+/// adapter and its status channel, or the message of why not (which never
+/// holds the secret).
+fn built<B: Backend + 'static>(
+    made: Result<B, BuildError>,
+    status: impl FnOnce(&B) -> NetStatusRx,
+) -> crate::backend::lazy::Built {
+    let backend = made.map_err(|e| e.to_string())?;
+    let status = status(&backend);
+    Ok((Arc::new(backend) as Arc<dyn Backend>, status))
+}
 
-/// A remote profile's client: the adapter its `build` made, over the
-/// profile's own cache database.
+/// A setting known wrong before anything is built: it stops rolo at open,
+/// as a configuration mistake.
+fn setting(profile: &str, e: BuildError) -> OpenError {
+    OpenError::Backend {
+        profile: profile.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// A remote profile's client: its adapter, built on first use (reads from
+/// the cache never need the secret or the network), over the profile's
+/// own cache database.
 fn remote_client(
     name: &str,
     stale_after: Option<std::time::Duration>,
     dirs: &Dirs,
-    built: Built,
+    backend: LazyBackend,
 ) -> Result<Client, OpenError> {
-    let (backend, status) = built.map_err(|e| match e {
-        // An unreadable secret exits as authentication, not configuration.
-        BuildError::Secret(message) => OpenError::Config(ConfigError::Secret {
-            profile: name.to_string(),
-            message,
-        }),
-        BuildError::Setting(message) => OpenError::Backend {
-            profile: name.to_string(),
-            message,
-        },
-    })?;
+    let status = backend.status();
+    let backend: Arc<dyn Backend> = Arc::new(backend);
     let cache = dirs.cache.join(format!("{name}.sqlite"));
     let store = Arc::new(Mutex::new(Store::open(&cache)?));
     let client = Client::remote(backend, store).with_net_status(status);

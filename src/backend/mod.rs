@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod introzy;
+pub mod lazy;
 pub mod local;
 pub mod profile;
 pub mod rhythm;
@@ -200,6 +201,13 @@ pub trait Backend: Send + Sync {
     /// The same for a note (its category).
     fn check_note_references(&self, _note: &Note) -> Result<()> {
         Ok(())
+    }
+
+    /// True when the adapter could not be made because its secret could
+    /// not be read (a lazily built adapter, `lazy.rs`): nothing was asked
+    /// of the server, so a write reads its base from the cache and queues.
+    fn secret_unreadable(&self) -> bool {
+        false
     }
 
     /// Every page, in order. `progress(done, total)` after each page.

@@ -307,7 +307,9 @@ impl Client {
                 .await?;
                 Ok((person, notes))
             }
-            Err(e) if e.is_transient() => match cached {
+            // Offline, or the key unreadable (nothing was asked of the
+            // server): the cache's copy, so a write can still be queued.
+            Err(e) if e.is_transient() || self.backend.secret_unreadable() => match cached {
                 (Some(person), notes, _) => Ok((person, notes)),
                 _ => Err(e),
             },

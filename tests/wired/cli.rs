@@ -228,7 +228,7 @@ fn an_inline_secret_in_a_readable_config_is_refused() {
 fn a_missing_api_key_variable_is_named() {
     let sb = sandbox();
     rr_config(&sb, "http://127.0.0.1:9");
-    let out = sb.run(&["--profile", "rr", "list"]);
+    let out = sb.run(&["--profile", "rr", "sync"]);
     assert_eq!(out.status.code(), Some(6));
     assert!(
         stderr(&out).contains("ROLO_TEST_RR_KEY is not set"),
@@ -526,7 +526,7 @@ fn a_secret_command_that_hangs_is_stopped_after_ten_seconds() {
         0o644,
     );
     let started = std::time::Instant::now();
-    let out = sb.run(&["--profile", "rr", "list"]);
+    let out = sb.run(&["--profile", "rr", "sync"]);
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert!(took < std::time::Duration::from_secs(14), "took {took:?}");

@@ -298,3 +298,128 @@ fn completions_and_the_man_page_come_from_the_command_line() {
     assert!(dir.join("rolo-query.1").exists());
     assert_eq!(sb.run(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+/// Reads never need the secret: with the profile's key command failing
+/// (and leaving a marker when run), cached `list`, `show`, `note list` and
+/// `query` answer and never run it; so with the key variable unset. A
+/// write is queued (exit 0) and says why it was not sent; `rolo sync`
+/// fails as authentication (6), naming the profile; with the key back,
+/// the queued edit reaches the server.
+async fn reads_never_need_the_secret<F: Fake>(fake: F, seed: fn(&F)) {
+    seed(&fake);
+    let sb = with_profile(sandbox(), &fake, "crm", 6000);
+    let good = profile_toml(&fake, "crm", 6000);
+    let key_line = format!("api_key_env = \"{}\"\n", backends::KEY_ENV);
+    assert!(good.contains(&key_line), "{good}");
+    let marker = sb.path("secret-command-ran");
+    let failing = good.replace(
+        &key_line,
+        &format!("api_key_cmd = \"touch '{}'; exit 1\"\n", marker.display()),
+    );
+    let unset = good.replace(&key_line, "api_key_env = \"ROLO_TEST_NO_SUCH_KEY\"\n");
+    let run = |args: Vec<String>| {
+        let mut c = sb.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        tokio::task::spawn_blocking(move || c.output().unwrap())
+    };
+    let args = |a: &[&str]| -> Vec<String> { a.iter().map(|s| s.to_string()).collect() };
+    ok(run(args(&["sync"])).await.unwrap());
+    let listed = json(&ok(run(args(&["list", "--format", "json"])).await.unwrap()));
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    let email = listed[0]["emails"][0].as_str().unwrap().to_string();
+
+    for config in [&failing, &unset] {
+        sb.write_config(config);
+        for read in [
+            args(&["list", "--format", "json"]),
+            args(&["show", &id]),
+            args(&["note", "list", &id]),
+            args(&["query", &email]),
+        ] {
+            let out = run(read.clone()).await.unwrap();
+            assert!(out.status.success(), "{read:?}: {}", stderr(&out));
+            // (The seeded people have no notes.)
+            assert!(read[0] == "note" || !stdout(&out).is_empty(), "{read:?}");
+        }
+        assert_eq!(
+            json(&ok(run(args(&["list", "--format", "json"])).await.unwrap())),
+            listed
+        );
+        assert!(!marker.exists(), "a cached read ran the secret command");
+    }
+
+    // A write: queued, exit 0, and it says the key could not be read.
+    sb.write_config(&failing);
+    let out = run(args(&["edit", &id, "--set", "familyName=Keyless"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("queued: will be sent by rolo sync or the next start"),
+        "{err}"
+    );
+    assert!(
+        err.contains("profile 'crm'") && err.contains("the secret command exited with"),
+        "{err}"
+    );
+    assert!(marker.exists(), "a write reads the secret to send");
+    // The flush: exit 6 (authentication), the profile and the cause named.
+    let out = run(args(&["sync"])).await.unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("profile 'crm'"), "{err}");
+    assert!(err.contains("the secret command exited with"), "{err}");
+    sb.write_config(&unset);
+    let out = run(args(&["sync"])).await.unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("environment variable ROLO_TEST_NO_SUCH_KEY is not set"),
+        "{}",
+        stderr(&out)
+    );
+    let queued = json(&ok(run(args(&["outbox", "list", "--format", "json"]))
+        .await
+        .unwrap()));
+    assert_eq!(queued.as_array().unwrap().len(), 1, "{queued}");
+    // The key back: the edit is sent, nothing lost.
+    sb.write_config(&good);
+    ok(run(args(&["sync"])).await.unwrap());
+    let shown = json(&ok(run(args(&[
+        "show",
+        &id,
+        "--refresh",
+        "--format",
+        "json",
+    ]))
+    .await
+    .unwrap()));
+    assert_eq!(shown["familyName"], "Keyless", "{shown}");
+    let queued = json(&ok(run(args(&["outbox", "list", "--format", "json"]))
+        .await
+        .unwrap()));
+    assert_eq!(queued, serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rogerroger_reads_never_need_the_secret() {
+    reads_never_need_the_secret(backends::rogerroger().await, |f| {
+        f.seed_many(2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introzy_reads_never_need_the_secret() {
+    reads_never_need_the_secret(backends::introzy().await, |f| {
+        f.seed_many(2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rhythm_reads_never_need_the_secret() {
+    reads_never_need_the_secret(backends::rhythm().await, |f| {
+        f.seed_many(2);
+    })
+    .await;
+}
