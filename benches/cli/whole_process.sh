@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Whole-process CLI benchmarks at N people (default 100,000), rolo beside
-# abook and fzf on the same people, in one hyperfine run each:
-#   rolo list --format csv|json   (streamed export of everyone)
+# abook, fzf and khard on the same people, all in ONE run of this script
+# (one load average for the lot, printed before each group):
+#   rolo list --format csv|json   (streamed listing of everyone)
+#   rolo export --format csv|json (to stdout) and --format vcard --out DIR
 #   rolo query WORD               (mutt format)   vs  abook --mutt-query WORD
 #                                                 vs  fzf --filter WORD
+#                                                 vs  khard email WORD
+#   rolo list / rolo show ID                      vs  khard list / khard show uid:ID
+# khard reads the directory `rolo export --format vcard --out` wrote (a
+# vdir, one UID.vcf per person), through a config in $DIR; it parses every
+# card on each call, so it gets KHARD_RUNS runs (default 3), not 10.
 # Needs a release build: cargo build --release --features fake-data --example gen_demo --bin rolo
 # Usage: benches/cli/whole_process.sh [N] [WORD...]; writes into $DIR (default /tmp/rolo-cli-bench)
 # and deletes the generated data at the end unless KEEP=1.
@@ -33,10 +40,27 @@ for i, r in enumerate(rows):
     book.write("[%d]\nname=%s\nemail=%s\n\n" % (i, name, ",".join(emails)))
     lines.write("%s %s %s\n" % (name, " ".join(emails), company))
 ' "$DIR/people-$N.abook" "$DIR/people-$N.txt"
+# The same people as vCards for khard, and its config.
+CARDS="$DIR/cards-$N"
+rm -rf "$CARDS"
+"$ROLO" --db "$DB" export --format vcard --out "$CARDS" > /dev/null
+printf '[addressbooks]\n[[rolo]]\npath = %s\n' "$CARDS" > "$DIR/khard.conf"
+KHARD="khard -c $DIR/khard.conf"
+KHARD_RUNS=${KHARD_RUNS:-3}
+# One person to show: the best match of the first word.
+ID=$("$ROLO" --db "$DB" list --query "${WORDS[0]}" --format csv --limit 1 | sed -n 2p | cut -d, -f1)
 echo "load: $(cat /proc/loadavg)"
-hyperfine --warmup 2 --runs 10 --style basic --export-json "$DIR/export-$N.json" \
+hyperfine --warmup 2 --runs 10 --style basic --export-json "$DIR/list-$N.json" \
   -n "rolo list --format csv" "$ROLO --db $DB list --format csv > /dev/null" \
-  -n "rolo list --format json" "$ROLO --db $DB list --format json > /dev/null"
+  -n "rolo list --format json" "$ROLO --db $DB list --format json > /dev/null" \
+  -n "rolo list" "$ROLO --db $DB list > /dev/null"
+echo "load: $(cat /proc/loadavg)"
+hyperfine --warmup 1 --runs 10 --style basic --export-json "$DIR/export-$N.json" \
+  -n "rolo export --format csv" "$ROLO --db $DB export --format csv > /dev/null" \
+  -n "rolo export --format json" "$ROLO --db $DB export --format json > /dev/null" \
+  -n "rolo export --format vcard --out DIR" \
+  --prepare "rm -rf $DIR/vcards-out" "$ROLO --db $DB export --format vcard --out $DIR/vcards-out > /dev/null"
+rm -rf "$DIR/vcards-out"
 for w in "${WORDS[@]}"; do
   echo "load: $(cat /proc/loadavg)"
   hyperfine --warmup 3 --runs 30 -i --style basic --export-json "$DIR/query-$N-$w.json" \
@@ -44,11 +68,21 @@ for w in "${WORDS[@]}"; do
     -n "abook --mutt-query $w" "abook --datafile $DIR/people-$N.abook --mutt-query $w > /dev/null" \
     -n "fzf --filter $w" "fzf --filter $w < $DIR/people-$N.txt > /dev/null"
 done
-for cmd in "$ROLO --db $DB query ${WORDS[0]}" "abook --datafile $DIR/people-$N.abook --mutt-query ${WORDS[0]}"; do
+echo "load: $(cat /proc/loadavg)"
+hyperfine --warmup 3 --runs 30 -i --style basic --export-json "$DIR/show-$N.json" \
+  -n "rolo show $ID" "$ROLO --db $DB show $ID > /dev/null"
+echo "load: $(cat /proc/loadavg)"
+hyperfine --runs "$KHARD_RUNS" -i --style basic --export-json "$DIR/khard-$N.json" \
+  -n "khard email ${WORDS[0]}" "$KHARD email ${WORDS[0]} > /dev/null" \
+  -n "khard list" "$KHARD list > /dev/null" \
+  -n "khard show uid:$ID" "$KHARD show uid:$ID < /dev/null > /dev/null"
+for cmd in "$ROLO --db $DB query ${WORDS[0]}" "abook --datafile $DIR/people-$N.abook --mutt-query ${WORDS[0]}" \
+  "$ROLO --db $DB list --format json" "$ROLO --db $DB export --format csv" "$KHARD email ${WORDS[0]}"; do
   /usr/bin/time -f "peak RSS %M KB: $cmd" $cmd > /dev/null || true
 done
 echo "matches: rolo $("$ROLO" --db "$DB" query "${WORDS[0]}" | tail -n +2 | wc -l)," \
   "abook $(abook --datafile "$DIR/people-$N.abook" --mutt-query "${WORDS[0]}" | tail -n +2 | wc -l)," \
-  "fzf $(fzf --filter "${WORDS[0]}" < "$DIR/people-$N.txt" | wc -l)"
+  "fzf $(fzf --filter "${WORDS[0]}" < "$DIR/people-$N.txt" | wc -l)," \
+  "khard $($KHARD email "${WORDS[0]}" | tail -n +2 | wc -l)"
 echo "load: $(cat /proc/loadavg)"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$DIR"
