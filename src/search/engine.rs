@@ -4,7 +4,7 @@
 //! re-scores just the previous matches, and a query seen a moment ago (the
 //! user pressed Backspace) is answered from memory.
 
-use super::{Compiled, Haystack, Query, Searcher, haystack, key_index};
+use super::{Compiled, Haystacks, Query, Searcher, key_index};
 use crate::store::PersonSummary;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -15,16 +15,18 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Default)]
 pub struct Corpus {
     pub generation: u64,
-    pub people: Arc<[PersonSummary]>,
-    pub haystacks: Arc<[Haystack]>,
+    /// An `Arc<Vec>`, not `Arc<[T]>`: making the latter from the loaded
+    /// `Vec` would copy a million summaries while both exist.
+    pub people: Arc<Vec<PersonSummary>>,
+    pub haystacks: Arc<Haystacks>,
 }
 
 impl Corpus {
     pub fn new(generation: u64, people: Vec<PersonSummary>) -> Corpus {
         Corpus {
             generation,
-            haystacks: people.iter().map(haystack).collect(),
-            people: people.into(),
+            haystacks: Arc::new(Haystacks::build(&people)),
+            people: Arc::new(people),
         }
     }
 
@@ -248,11 +250,11 @@ mod tests {
     fn corpus(n: usize) -> Corpus {
         let people = (0..n)
             .map(|i| PersonSummary {
-                id: format!("p{i}"),
+                id: format!("p{i}").into(),
                 display_name: match i % 3 {
-                    0 => format!("Maria Lopez {i}"),
-                    1 => format!("Mark Jones {i}"),
-                    _ => format!("Otto Brand {i}"),
+                    0 => format!("Maria Lopez {i}").into(),
+                    1 => format!("Mark Jones {i}").into(),
+                    _ => format!("Otto Brand {i}").into(),
                 },
                 ..Default::default()
             })
