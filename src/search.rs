@@ -18,6 +18,7 @@ pub const SYNTAX_HELP: &[&str] = &[
 ];
 
 use crate::store::PersonSummary;
+use nucleo_matcher::chars::normalize;
 use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -158,6 +159,15 @@ impl Haystacks {
         let name_chars = u32::try_from(p.display_name.chars().count())
             .unwrap_or(u32::MAX)
             .min(UNICODE - 1);
+        // Accents stripped here, once, with nucleo's own per-char mapping
+        // (what `Normalization::Smart` does to every haystack char on every
+        // keystroke; queries are stripped the same way): Zoë Núñez is
+        // matched as ASCII `Zoe Nunez`, nucleo's fast path, and char counts
+        // do not change. Case stays, for smart case.
+        if !scratch.is_ascii() {
+            let stripped: String = scratch.chars().map(normalize).collect();
+            *scratch = stripped;
+        }
         // One char per code point, without nucleo's grapheme segmentation:
         // that is what names and emails need, and ~10x cheaper.
         let span = if scratch.is_ascii() {
@@ -452,6 +462,32 @@ mod tests {
         assert_eq!(run("name:ZOÉ nunez"), ["Zoë Ñúñez"]);
         assert_eq!(run("zoé"), ["Zoë Ñúñez"]);
         assert_eq!(run("zoë"), run("zoe"));
+    }
+
+    #[test]
+    fn haystacks_keep_every_script_and_case_after_folding_accents() {
+        let p = |name: &str| PersonSummary {
+            id: name.into(),
+            display_name: name.into(),
+            ..Default::default()
+        };
+        let people = [
+            p("Мария Иванова"),
+            p("Zoë Ñúñez"),
+            p("Ζωή Παππά"),
+            p("ann lee"),
+        ];
+        let hay = Haystacks::build(&people);
+        assert_eq!(hay.len(), 4);
+        // Latin with accents is held as ASCII; other scripts as chars.
+        assert!(matches!(hay.get(1).0, Utf32Str::Ascii(_)));
+        assert!(matches!(hay.get(0).0, Utf32Str::Unicode(_)));
+        assert_eq!(run_over(&people, "мар"), ["Мария Иванова"]);
+        assert_eq!(run_over(&people, "ζωή"), ["Ζωή Παππά"]);
+        assert_eq!(run_over(&people, "Ñu"), ["Zoë Ñúñez"]);
+        // Smart case still sees the haystack's capitals.
+        assert!(run_over(&people, "Ann").is_empty());
+        assert_eq!(run_over(&people, "ann"), ["ann lee"]);
     }
 
     #[test]
