@@ -78,6 +78,9 @@ const BLOCK: usize = 32_768;
 const FIRST_PARTIAL: Duration = Duration::from_millis(25);
 /// ...and again at most this often.
 const PARTIAL_EVERY: Duration = Duration::from_millis(60);
+/// How many of the best matches so far a partial snapshot shows: more
+/// than a screenful, found in linear time instead of sorting them all.
+const PARTIAL_ROWS: usize = 1_000;
 /// How many recent results are kept, and how many indices in all.
 const RECENT: usize = 12;
 const RECENT_INDICES: usize = 8_000_000;
@@ -174,9 +177,7 @@ impl MatchEngine {
                 Some(at) => at.elapsed() >= PARTIAL_EVERY,
             };
             if due && end < total {
-                let mut so_far = keys.clone();
-                so_far.sort_unstable();
-                partial(snapshot(so_far.into_iter().map(key_index).collect(), false));
+                partial(snapshot(best_so_far(&keys), false));
                 last_partial = Some(Instant::now());
             }
         }
@@ -241,6 +242,17 @@ impl MatchEngine {
         self.first_partial = after;
         self
     }
+}
+
+/// The best [`PARTIAL_ROWS`] of the matches found so far, best first.
+fn best_so_far(keys: &[u64]) -> Arc<[u32]> {
+    let mut best = keys.to_vec();
+    if best.len() > PARTIAL_ROWS {
+        best.select_nth_unstable(PARTIAL_ROWS);
+        best.truncate(PARTIAL_ROWS);
+    }
+    best.sort_unstable();
+    best.into_iter().map(key_index).collect()
 }
 
 #[cfg(test)]
@@ -323,6 +335,12 @@ mod tests {
             assert!(!p.complete);
             assert_eq!(p.request, 7);
             assert!(p.indices.len() < done.indices.len());
+            assert_eq!(
+                p.indices.len(),
+                PARTIAL_ROWS,
+                "a screenful and more, not all"
+            );
+            assert!(p.indices.iter().all(|i| done.indices.contains(i)));
         }
         assert!(done.complete);
         assert_eq!(done.indices.len(), c.len() / 3);
