@@ -18,8 +18,9 @@ pub const SYNTAX_HELP: &[&str] = &[
 ];
 
 use crate::store::PersonSummary;
+use nucleo_matcher::chars::normalize;
 use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 /// A field a `name:value` term restricts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,38 +105,114 @@ impl Query {
     }
 }
 
-/// The text fuzzy matching looks at, built once per person when people
-/// load: the name first, then company, emails, phones and tags, so the
-/// name is a prefix that can be scored on its own (a name match ranks
-/// above one scattered across other fields).
-#[derive(Debug, Clone)]
-pub struct Haystack {
-    text: Utf32String,
-    /// How many chars of `text` are the display name.
+/// The text fuzzy matching looks at, for everyone, in one arena built
+/// once per load: per person the name first, then company, emails, phones
+/// and tags, so the name is a prefix that can be scored on its own (a name
+/// match ranks above one scattered across other fields). One buffer for
+/// all ASCII haystacks and one of chars for the others, instead of a
+/// million small allocations: a million people's haystacks take ~100 MB,
+/// not ~150, and are built in one pass.
+#[derive(Debug, Default)]
+pub struct Haystacks {
+    ascii: Vec<u8>,
+    chars: Vec<char>,
+    spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Where the haystack starts in `ascii`, or in `chars` when `unicode`.
+    start: usize,
+    len: u32,
+    /// How many chars of the haystack are the display name; the top bit
+    /// says whether it lives in `chars`.
     name_chars: u32,
 }
 
-pub fn haystack(p: &PersonSummary) -> Haystack {
-    let mut s = String::with_capacity(
-        p.display_name.len() + p.company.len() + p.emails.len() + p.phones.len() + p.tags.len() + 4,
-    );
-    for part in [&p.display_name, &p.company, &p.emails, &p.phones, &p.tags] {
-        if !part.is_empty() {
-            if !s.is_empty() {
-                s.push(' ');
+const UNICODE: u32 = 1 << 31;
+
+impl Haystacks {
+    /// Everyone's haystack, in the order of `people`.
+    pub fn build(people: &[PersonSummary]) -> Haystacks {
+        let mut h = Haystacks {
+            ascii: Vec::with_capacity(people.iter().map(haystack_len).sum()),
+            chars: Vec::new(),
+            spans: Vec::with_capacity(people.len()),
+        };
+        let mut scratch = String::new();
+        for p in people {
+            h.push(p, &mut scratch);
+        }
+        h
+    }
+
+    fn push(&mut self, p: &PersonSummary, scratch: &mut String) {
+        scratch.clear();
+        for part in [&p.display_name, &p.company, &p.emails, &p.phones, &p.tags] {
+            if !part.is_empty() {
+                if !scratch.is_empty() {
+                    scratch.push(' ');
+                }
+                scratch.push_str(part);
             }
-            s.push_str(part);
+        }
+        let name_chars = u32::try_from(p.display_name.chars().count())
+            .unwrap_or(u32::MAX)
+            .min(UNICODE - 1);
+        // Accents stripped here, once, with nucleo's own per-char mapping
+        // (what `Normalization::Smart` does to every haystack char on every
+        // keystroke; queries are stripped the same way): Zoë Núñez is
+        // matched as ASCII `Zoe Nunez`, nucleo's fast path, and char counts
+        // do not change. Case stays, for smart case.
+        if !scratch.is_ascii() {
+            let stripped: String = scratch.chars().map(normalize).collect();
+            *scratch = stripped;
+        }
+        // One char per code point, without nucleo's grapheme segmentation:
+        // that is what names and emails need, and ~10x cheaper.
+        let span = if scratch.is_ascii() {
+            let start = self.ascii.len();
+            self.ascii.extend_from_slice(scratch.as_bytes());
+            Span {
+                start,
+                len: u32::try_from(scratch.len()).unwrap_or(u32::MAX),
+                name_chars,
+            }
+        } else {
+            let start = self.chars.len();
+            self.chars.extend(scratch.chars());
+            Span {
+                start,
+                len: u32::try_from(self.chars.len() - start).unwrap_or(u32::MAX),
+                name_chars: name_chars | UNICODE,
+            }
+        };
+        self.spans.push(span);
+    }
+
+    /// Person `i`'s haystack and how many of its chars are the name.
+    fn get(&self, i: usize) -> (Utf32Str<'_>, usize) {
+        let s = self.spans[i];
+        let end = s.start + s.len as usize;
+        let name = (s.name_chars & !UNICODE) as usize;
+        if s.name_chars & UNICODE != 0 {
+            (Utf32Str::Unicode(&self.chars[s.start..end]), name)
+        } else {
+            (Utf32Str::Ascii(&self.ascii[s.start..end]), name)
         }
     }
-    let name_chars = u32::try_from(p.display_name.chars().count()).unwrap_or(u32::MAX);
-    // Skip nucleo's grapheme segmentation: one char per code point is what
-    // names and emails need, and it is ~10x cheaper for 100k people.
-    let text = if s.is_ascii() {
-        Utf32String::Ascii(s.into_boxed_str())
-    } else {
-        Utf32String::Unicode(s.chars().collect())
-    };
-    Haystack { text, name_chars }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+fn haystack_len(p: &PersonSummary) -> usize {
+    p.display_name.len() + p.company.len() + p.emails.len() + p.phones.len() + p.tags.len() + 4
 }
 
 /// Scores at or above this matched within the name alone.
@@ -144,10 +221,14 @@ const NAME_TIER: u32 = 1 << 30;
 /// A person's rank for `pattern`: matches within the name come first (in
 /// nucleo's score order), then matches anywhere. `negated` says the
 /// pattern holds a `!word`, which the rest of the haystack must pass too.
-fn rank(pattern: &Pattern, negated: bool, hay: &Haystack, matcher: &mut Matcher) -> Option<u32> {
-    let full = hay.text.slice(..);
-    if hay.name_chars > 0
-        && let Some(score) = pattern.score(hay.text.slice(..hay.name_chars as usize), matcher)
+fn rank(
+    pattern: &Pattern,
+    negated: bool,
+    (full, name_chars): (Utf32Str<'_>, usize),
+    matcher: &mut Matcher,
+) -> Option<u32> {
+    if name_chars > 0
+        && let Some(score) = pattern.score(full.slice(..name_chars.min(full.len())), matcher)
         && (!negated || pattern.score(full, matcher).is_some())
     {
         return Some(NAME_TIER | score.min(NAME_TIER - 1));
@@ -231,7 +312,7 @@ pub fn key_index(key: u64) -> u32 {
 
 fn score_chunk(
     people: &[PersonSummary],
-    haystacks: &[Haystack],
+    haystacks: &Haystacks,
     chunk: &[u32],
     q: &Compiled,
     matcher: &mut Matcher,
@@ -243,7 +324,7 @@ fn score_chunk(
             continue;
         }
         if q.ranked() {
-            if let Some(r) = rank(&q.pattern, q.negated, &haystacks[i as usize], matcher) {
+            if let Some(r) = rank(&q.pattern, q.negated, haystacks.get(i as usize), matcher) {
                 out.push(sort_key(r, i));
             }
         } else {
@@ -259,7 +340,7 @@ impl Searcher {
     pub fn score(
         &mut self,
         people: &[PersonSummary],
-        haystacks: &[Haystack],
+        haystacks: &Haystacks,
         candidates: &[u32],
         q: &Compiled,
     ) -> Vec<u64> {
@@ -294,7 +375,7 @@ impl Searcher {
     pub fn filter(
         &mut self,
         people: &[PersonSummary],
-        haystacks: &[Haystack],
+        haystacks: &Haystacks,
         candidates: impl Iterator<Item = usize>,
         query: &Query,
     ) -> Vec<usize> {
@@ -348,11 +429,11 @@ mod tests {
     }
 
     fn run_over(people: &[PersonSummary], q: &str) -> Vec<String> {
-        let hay: Vec<_> = people.iter().map(haystack).collect();
+        let hay = Haystacks::build(people);
         let mut s = Searcher::default();
         s.filter(people, &hay, 0..people.len(), &Query::parse(q))
             .into_iter()
-            .map(|i| people[i].id.clone())
+            .map(|i| people[i].id.to_string())
             .collect()
     }
 
@@ -381,6 +462,32 @@ mod tests {
         assert_eq!(run("name:ZOÉ nunez"), ["Zoë Ñúñez"]);
         assert_eq!(run("zoé"), ["Zoë Ñúñez"]);
         assert_eq!(run("zoë"), run("zoe"));
+    }
+
+    #[test]
+    fn haystacks_keep_every_script_and_case_after_folding_accents() {
+        let p = |name: &str| PersonSummary {
+            id: name.into(),
+            display_name: name.into(),
+            ..Default::default()
+        };
+        let people = [
+            p("Мария Иванова"),
+            p("Zoë Ñúñez"),
+            p("Ζωή Παππά"),
+            p("ann lee"),
+        ];
+        let hay = Haystacks::build(&people);
+        assert_eq!(hay.len(), 4);
+        // Latin with accents is held as ASCII; other scripts as chars.
+        assert!(matches!(hay.get(1).0, Utf32Str::Ascii(_)));
+        assert!(matches!(hay.get(0).0, Utf32Str::Unicode(_)));
+        assert_eq!(run_over(&people, "мар"), ["Мария Иванова"]);
+        assert_eq!(run_over(&people, "ζωή"), ["Ζωή Παππά"]);
+        assert_eq!(run_over(&people, "Ñu"), ["Zoë Ñúñez"]);
+        // Smart case still sees the haystack's capitals.
+        assert!(run_over(&people, "Ann").is_empty());
+        assert_eq!(run_over(&people, "ann"), ["ann lee"]);
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn permute(mut people: Vec<PersonSummary>, mut order: Vec<u32>) -> Vec<PersonSum
 #[derive(Debug, Default)]
 pub struct PeopleView {
     /// The people `visible` indexes into (the drawn snapshot's).
-    pub all: Arc<[PersonSummary]>,
+    pub all: Arc<Vec<PersonSummary>>,
     /// The newest people loaded, which new jobs run over.
     latest: Corpus,
     /// What the user typed.
@@ -212,7 +212,7 @@ impl PeopleView {
             .cloned()
             .collect();
         people.push(person);
-        self.anchor = Some(id);
+        self.anchor = Some(id.into());
         self.set_people(people);
     }
 
@@ -417,7 +417,7 @@ mod tests {
     fn summary(id: &str, given: &str, family: &str, company: &str, updated: &str) -> PersonSummary {
         PersonSummary {
             id: id.into(),
-            display_name: format!("{given} {family}"),
+            display_name: format!("{given} {family}").into(),
             given_name: given.into(),
             family_name: family.into(),
             company: company.into(),

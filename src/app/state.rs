@@ -206,7 +206,7 @@ impl State {
         let rows = p.visible.iter().skip(p.offset).take(self.list_rows());
         let mut ids: Vec<String> = p.selected_id().map(str::to_string).into_iter().collect();
         ids.extend(
-            rows.map(|&i| p.all[i as usize].id.clone())
+            rows.map(|&i| p.all[i as usize].id.to_string())
                 .filter(|id| Some(id.as_str()) != p.selected_id()),
         );
         ids

@@ -184,7 +184,11 @@ impl Known {
     async fn load(client: &Client) -> Result<Known, CliError> {
         let people: Vec<Person> = client
             .with_store(|s| {
-                let ids: Vec<String> = s.load_summaries()?.into_iter().map(|p| p.id).collect();
+                let ids: Vec<String> = s
+                    .load_summaries()?
+                    .into_iter()
+                    .map(|p| p.id.into())
+                    .collect();
                 let mut people = Vec::with_capacity(ids.len());
                 for id in ids {
                     people.extend(s.get_person(&id)?);

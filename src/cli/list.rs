@@ -7,7 +7,7 @@ use super::cached::before_reading;
 use super::exit::CliError;
 use super::stream::write_people;
 use crate::client::Client;
-use crate::search::{Query, Searcher, haystack};
+use crate::search::{Haystacks, Query, Searcher};
 use crate::store::StoreError;
 use std::io::Write;
 
@@ -61,7 +61,7 @@ fn matching_ids(
     people.sort_by(|a, b| {
         (&a.family_name, &a.given_name, &a.id).cmp(&(&b.family_name, &b.given_name, &b.id))
     });
-    let haystacks: Vec<_> = people.iter().map(haystack).collect();
+    let haystacks = Haystacks::build(&people);
     let hits = Searcher::default().filter(&people, &haystacks, 0..people.len(), query);
-    Ok(hits.into_iter().map(|i| people[i].id.clone()).collect())
+    Ok(hits.into_iter().map(|i| people[i].id.to_string()).collect())
 }

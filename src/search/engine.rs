@@ -4,7 +4,7 @@
 //! re-scores just the previous matches, and a query seen a moment ago (the
 //! user pressed Backspace) is answered from memory.
 
-use super::{Compiled, Haystack, Query, Searcher, haystack, key_index};
+use super::{Compiled, Haystacks, Query, Searcher, key_index};
 use crate::store::PersonSummary;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -15,16 +15,18 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Default)]
 pub struct Corpus {
     pub generation: u64,
-    pub people: Arc<[PersonSummary]>,
-    pub haystacks: Arc<[Haystack]>,
+    /// An `Arc<Vec>`, not `Arc<[T]>`: making the latter from the loaded
+    /// `Vec` would copy a million summaries while both exist.
+    pub people: Arc<Vec<PersonSummary>>,
+    pub haystacks: Arc<Haystacks>,
 }
 
 impl Corpus {
     pub fn new(generation: u64, people: Vec<PersonSummary>) -> Corpus {
         Corpus {
             generation,
-            haystacks: people.iter().map(haystack).collect(),
-            people: people.into(),
+            haystacks: Arc::new(Haystacks::build(&people)),
+            people: Arc::new(people),
         }
     }
 
@@ -76,6 +78,9 @@ const BLOCK: usize = 32_768;
 const FIRST_PARTIAL: Duration = Duration::from_millis(25);
 /// ...and again at most this often.
 const PARTIAL_EVERY: Duration = Duration::from_millis(60);
+/// How many of the best matches so far a partial snapshot shows: more
+/// than a screenful, found in linear time instead of sorting them all.
+const PARTIAL_ROWS: usize = 1_000;
 /// How many recent results are kept, and how many indices in all.
 const RECENT: usize = 12;
 const RECENT_INDICES: usize = 8_000_000;
@@ -172,9 +177,7 @@ impl MatchEngine {
                 Some(at) => at.elapsed() >= PARTIAL_EVERY,
             };
             if due && end < total {
-                let mut so_far = keys.clone();
-                so_far.sort_unstable();
-                partial(snapshot(so_far.into_iter().map(key_index).collect(), false));
+                partial(snapshot(best_so_far(&keys), false));
                 last_partial = Some(Instant::now());
             }
         }
@@ -241,6 +244,17 @@ impl MatchEngine {
     }
 }
 
+/// The best [`PARTIAL_ROWS`] of the matches found so far, best first.
+fn best_so_far(keys: &[u64]) -> Arc<[u32]> {
+    let mut best = keys.to_vec();
+    if best.len() > PARTIAL_ROWS {
+        best.select_nth_unstable(PARTIAL_ROWS);
+        best.truncate(PARTIAL_ROWS);
+    }
+    best.sort_unstable();
+    best.into_iter().map(key_index).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,11 +262,11 @@ mod tests {
     fn corpus(n: usize) -> Corpus {
         let people = (0..n)
             .map(|i| PersonSummary {
-                id: format!("p{i}"),
+                id: format!("p{i}").into(),
                 display_name: match i % 3 {
-                    0 => format!("Maria Lopez {i}"),
-                    1 => format!("Mark Jones {i}"),
-                    _ => format!("Otto Brand {i}"),
+                    0 => format!("Maria Lopez {i}").into(),
+                    1 => format!("Mark Jones {i}").into(),
+                    _ => format!("Otto Brand {i}").into(),
                 },
                 ..Default::default()
             })
@@ -321,6 +335,12 @@ mod tests {
             assert!(!p.complete);
             assert_eq!(p.request, 7);
             assert!(p.indices.len() < done.indices.len());
+            assert_eq!(
+                p.indices.len(),
+                PARTIAL_ROWS,
+                "a screenful and more, not all"
+            );
+            assert!(p.indices.iter().all(|i| done.indices.contains(i)));
         }
         assert!(done.complete);
         assert_eq!(done.indices.len(), c.len() / 3);

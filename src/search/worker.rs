@@ -101,7 +101,7 @@ mod tests {
     fn the_newest_job_is_answered_and_dropping_stops_the_thread() {
         let people = (0..50)
             .map(|i| PersonSummary {
-                id: format!("p{i}"),
+                id: format!("p{i}").into(),
                 display_name: if i % 2 == 0 { "Ann" } else { "Bob" }.into(),
                 ..Default::default()
             })

@@ -75,7 +75,7 @@ mod tests {
             .load_summaries()
             .unwrap()
             .into_iter()
-            .map(|s| s.id)
+            .map(|s| s.id.to_string())
             .collect();
         left.sort();
         let mut want = vec!["a".to_string(), "c".into(), local];

@@ -74,8 +74,8 @@ fn demo_target() -> Target {
         view.set_query("");
         if top.as_deref() == Some(p.id.as_str()) {
             return Target {
-                id: p.id.clone(),
-                name: p.display_name.clone(),
+                id: p.id.to_string(),
+                name: p.display_name.to_string(),
                 query,
             };
         }

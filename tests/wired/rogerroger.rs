@@ -1145,7 +1145,7 @@ async fn synced_names_are_cached_filter_the_list_and_show_offline() {
     );
 
     // `tag:vip company:acme` filter by the names users see.
-    let hay: Vec<_> = people.iter().map(rolo::search::haystack).collect();
+    let hay = rolo::search::Haystacks::build(&people);
     let mut searcher = rolo::search::Searcher::default();
     let run = |q: &str, searcher: &mut rolo::search::Searcher| -> Vec<String> {
         let mut ids: Vec<String> = searcher
@@ -1156,7 +1156,7 @@ async fn synced_names_are_cached_filter_the_list_and_show_offline() {
                 &rolo::search::Query::parse(q),
             )
             .into_iter()
-            .map(|i| people[i].id.clone())
+            .map(|i| people[i].id.to_string())
             .collect();
         ids.sort();
         ids

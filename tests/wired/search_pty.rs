@@ -16,7 +16,7 @@ const PEOPLE: usize = 20_000;
 /// A five-letter start of a family name, with the count and the best
 /// match the app's own search gives for it.
 fn pick_word(view: &mut PeopleView) -> (String, usize) {
-    let names: Vec<String> = view.all.iter().map(|p| p.family_name.clone()).collect();
+    let names: Vec<String> = view.all.iter().map(|p| p.family_name.to_string()).collect();
     for family in names {
         let word: String = family.to_lowercase().chars().take(5).collect();
         if word.chars().count() < 5 || !word.chars().all(|c| c.is_ascii_lowercase()) {

@@ -334,7 +334,7 @@ fn rename(state: &mut State, local: &str, server: &str) {
     if state.people.selected_id() == Some(local) {
         let mut summary = state.people.selected_person().cloned().unwrap_or_default();
         state.people.remove(local);
-        summary.id = server.to_string();
+        summary.id = server.into();
         state.people.upsert(summary);
         state.people.select_id(Some(server));
     }

@@ -26,8 +26,8 @@ pub(super) fn action(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(Confirm {
                 question: format!("Delete {} and all their notes?", summary.display_name),
                 on_yes: Pending::DeletePerson {
-                    id: summary.id.clone(),
-                    name: summary.display_name.clone(),
+                    id: summary.id.to_string(),
+                    name: summary.display_name.to_string(),
                 },
             }));
         }
@@ -40,7 +40,7 @@ pub(super) fn action(state: &mut State, action: Action) -> Vec<Effect> {
                     summary.display_name
                 ),
                 on_yes: Pending::ArchivePerson {
-                    id: summary.id.clone(),
+                    id: summary.id.to_string(),
                     archive,
                 },
             }));
