@@ -46,6 +46,7 @@ actions! {
     PageUp => "page_up", "Move up a page", "page up";
     GoTop => "go_top", "Go to the first entry", "top";
     GoBottom => "go_bottom", "Go to the last entry", "bottom";
+    JumpToLetter => "jump_to_letter", "Jump to the next name (as sorted) starting with the letter typed next", "jump";
     Search => "search", "Search people (fuzzy; tag:, company:, email:, phone:, name:)", "search";
     SearchAccept => "search_accept", "Keep the filter and return to the list", "keep filter";
     SearchCancel => "search_cancel", "Clear the filter and return to the list", "clear";

@@ -137,6 +137,10 @@ pub struct State {
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
+    /// A count typed before a movement (`5` of `5j`).
+    pub count: Option<usize>,
+    /// `jump_to_letter` waits for the letter.
+    pub jump_pending: bool,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
@@ -171,6 +175,8 @@ impl State {
             field_defs: Vec::new(),
             note_categories: Vec::new(),
             pending_keys: Vec::new(),
+            count: None,
+            jump_pending: false,
             awaiting: None,
             size: (100, 30),
             quitting: false,

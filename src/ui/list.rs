@@ -5,9 +5,11 @@ use super::text::{clean, marked, pad};
 use super::theme::Theme;
 use crate::app::state::{Focus, State};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{
+    Block, Borders, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let people = &state.people;
@@ -25,9 +27,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         } else {
             theme.border()
         })
-        .title(title);
+        .title(title)
+        .title_bottom(position(state).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    draw_scrollbar(frame, area, state, inner.height as usize, theme);
     if inner.width == 0 || inner.height == 0 {
         return;
     }
@@ -116,4 +120,45 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Where the selection is, as `26/240` on the bottom border (`0/0` for an
+/// empty list): row numbers count from 1, as `3G` does.
+fn position(state: &State) -> Line<'static> {
+    let people = &state.people;
+    if !people.loaded {
+        return Line::default();
+    }
+    let at = if people.visible.is_empty() {
+        0
+    } else {
+        people.selected + 1
+    };
+    Line::from(format!(" {at}/{} ", people.visible.len()))
+}
+
+/// A scrollbar on the right border when the rows do not all fit: its
+/// thumb is the part of the list on screen.
+fn draw_scrollbar(frame: &mut Frame, area: Rect, state: &State, rows: usize, theme: Theme) {
+    let people = &state.people;
+    let len = people.visible.len();
+    if !people.loaded || rows == 0 || len <= rows {
+        return;
+    }
+    let max_offset = len - rows;
+    let mut bar = ScrollbarState::new(max_offset + 1)
+        .position(people.offset.min(max_offset))
+        .viewport_content_length(rows);
+    let scrollbar = Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None)
+        .track_symbol(Some("│"))
+        .thumb_symbol("█")
+        .track_style(theme.border())
+        .thumb_style(theme.border());
+    let track = area.inner(Margin {
+        vertical: 1,
+        horizontal: 0,
+    });
+    frame.render_stateful_widget(scrollbar, track, &mut bar);
 }
