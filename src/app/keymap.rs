@@ -46,6 +46,7 @@ key_modes! {
     Conflict => "conflict",
     Outbox => "outbox",
     Help => "help",
+    Command => "command",
 }
 
 /// One key press, normalised so that `G` and `shift-g` are the same key.
@@ -305,6 +306,51 @@ impl Keymap {
             .find(|(a, _)| *a == action)
             .and_then(|(_, keys)| keys.into_iter().next())
     }
+}
+
+/// Whether `action` does something in `mode`: the actions the default
+/// keymap binds there (each has an arm in that layer's `handle`), and
+/// `quit` everywhere. A user may rebind them to other keys, and bind no
+/// other action there (it would do nothing).
+pub fn acts_in(mode: KeyMode, action: Action) -> bool {
+    action == Action::Quit
+        || default_actions()
+            .get(&mode)
+            .is_some_and(|a| a.contains(&action))
+}
+
+/// The actions that do something in `mode`, in help order.
+pub fn actions_in(mode: KeyMode) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| acts_in(mode, *a))
+        .collect()
+}
+
+/// The modes `action` does something in, for "it works in: …".
+pub fn modes_of(action: Action) -> Vec<KeyMode> {
+    KeyMode::ALL
+        .iter()
+        .copied()
+        .filter(|m| acts_in(*m, action) && action != Action::Quit)
+        .collect()
+}
+
+fn default_actions() -> &'static BTreeMap<KeyMode, std::collections::BTreeSet<Action>> {
+    static ACTS: std::sync::OnceLock<BTreeMap<KeyMode, std::collections::BTreeSet<Action>>> =
+        std::sync::OnceLock::new();
+    ACTS.get_or_init(|| {
+        let mut acts: BTreeMap<KeyMode, std::collections::BTreeSet<Action>> = BTreeMap::new();
+        for b in parse_keymap_toml(DEFAULT_KEYMAP).unwrap_or_default() {
+            if let (Some(mode), Some(action)) =
+                (KeyMode::from_name(&b.mode), Action::from_name(&b.action))
+            {
+                acts.entry(mode).or_default().insert(action);
+            }
+        }
+        acts
+    })
 }
 
 /// Read a keymap file's `[mode]` tables.

@@ -3,6 +3,7 @@
 //! overlay lives in a file of its own under `state/`.
 
 mod awaiting;
+mod command_line;
 mod confirm;
 mod conflict;
 mod editor;
@@ -12,6 +13,7 @@ mod outbox;
 mod review;
 
 pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
+pub use command_line::{COMMAND_HISTORY_LEN, CommandLine};
 pub use confirm::{Confirm, Pending};
 pub use conflict::ConflictReview;
 pub use editor::{EditorFocus, NoteEditor};
@@ -91,6 +93,7 @@ pub enum Overlay {
     Review(Review),
     Conflict(Box<ConflictReview>),
     Outbox(OutboxView),
+    CommandLine(CommandLine),
 }
 
 /// How fresh the cache of a remote profile is (how it reads on the status
@@ -141,6 +144,8 @@ pub struct State {
     pub count: Option<usize>,
     /// `jump_to_letter` waits for the letter.
     pub jump_pending: bool,
+    /// Commands run from the `:` line, newest last.
+    pub command_history: Vec<String>,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
@@ -177,6 +182,7 @@ impl State {
             pending_keys: Vec::new(),
             count: None,
             jump_pending: false,
+            command_history: Vec::new(),
             awaiting: None,
             size: (100, 30),
             quitting: false,

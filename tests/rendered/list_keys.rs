@@ -71,3 +71,25 @@ fn no_scrollbar_when_everyone_fits() {
     assert!(!right.contains('█'), "{right}");
     assert!(row_text(&t, 21).contains(" 1/5 "), "{}", row_text(&t, 21));
 }
+
+#[test]
+fn the_command_line_with_its_candidates_80x24() {
+    let mut s = state_with(&crowd(), (80, 24));
+    press(&mut s, ":");
+    type_text(&mut s, "go");
+    press(&mut s, "tab");
+    let t = render(&s);
+    assert!(
+        row_text(&t, 23).starts_with(":go_top"),
+        "{}",
+        row_text(&t, 23)
+    );
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn the_command_line_lists_every_action_with_more_below_120x35() {
+    let mut s = state_with(&crowd(), (120, 35));
+    press(&mut s, ": tab tab tab");
+    insta::assert_snapshot!(render(&s).backend());
+}

@@ -9,6 +9,7 @@
 //! and the results of background work (`msg`).
 
 mod awaiting;
+pub(super) mod command_line;
 pub(super) mod confirm;
 pub(super) mod conflict;
 mod count;
@@ -148,6 +149,11 @@ fn quit(state: &mut State) -> Vec<Effect> {
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if action == Action::Quit {
         return quit(state);
+    }
+    // The `:` line opens over whichever layer binds it.
+    if action == Action::CommandLine {
+        command_line::open(state);
+        return Vec::new();
     }
     state.top_layer().handle(state, action)
 }
