@@ -8,7 +8,7 @@
 use super::{count, update};
 use crate::app::action::Action;
 use crate::app::effect::Effect;
-use crate::app::keymap::{KeyMode, acts_in, modes_of};
+use crate::app::keymap::{KeyMode, acts_in, modes_of, near_names};
 use crate::app::layer::Layer;
 use crate::app::state::{COMMAND_HISTORY_LEN, CommandLine, Overlay, State};
 use crossterm::event::KeyEvent;
@@ -209,22 +209,4 @@ pub fn unknown_action(text: &str) -> String {
     } else {
         format!("no action '{shown}'; did you mean {}?", near.join(", "))
     }
-}
-
-/// Up to four action names near `text`: those containing it, and those a
-/// few edits away, nearest first.
-pub fn near_names(text: &str) -> Vec<&'static str> {
-    let text = text.trim().to_lowercase();
-    let mut scored: Vec<(usize, &'static str)> = Action::ALL
-        .iter()
-        .map(|a| a.name())
-        .filter_map(|name| {
-            let distance = strsim::damerau_levenshtein(&text, name);
-            let close = distance <= 1 + name.len().min(text.len()) / 3;
-            let part = text.len() >= 3 && name.contains(&text);
-            (close || part).then_some((if part { 0 } else { distance }, name))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(4).map(|(_, name)| name).collect()
 }
