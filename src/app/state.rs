@@ -146,6 +146,8 @@ pub struct State {
     pub jump_pending: bool,
     /// Commands run from the `:` line, newest last.
     pub command_history: Vec<String>,
+    /// The people list's columns (`[ui] columns`).
+    pub columns: Vec<crate::config::ui::ListColumn>,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
@@ -183,6 +185,7 @@ impl State {
             count: None,
             jump_pending: false,
             command_history: Vec::new(),
+            columns: crate::config::ui::DEFAULT_COLUMNS.to_vec(),
             awaiting: None,
             size: (100, 30),
             quitting: false,
@@ -196,9 +199,10 @@ impl State {
     }
 
     /// Rows of the people list on screen: the terminal less the status and
-    /// footer lines, the list's borders and, while filtering, the search bar.
+    /// footer lines, the list's borders and header and, while filtering,
+    /// the search bar.
     pub fn list_rows(&self) -> usize {
-        let chrome = 2 + 2 + usize::from(self.search_bar_visible());
+        let chrome = 2 + 2 + 1 + usize::from(self.search_bar_visible());
         (self.size.1 as usize).saturating_sub(chrome).max(1)
     }
 

@@ -92,6 +92,8 @@ pub struct PersonSummary {
     pub phones: String,
     /// All tags, space separated.
     pub tags: String,
+    /// The address's city.
+    pub city: String,
     pub updated_at: String,
     pub archived: bool,
     /// A write to this person waits in the outbox.
@@ -117,6 +119,7 @@ impl PersonSummary {
                 .collect::<Vec<_>>()
                 .join(" "),
             tags: p.tags.join(" "),
+            city: p.address.city.clone(),
             updated_at: p.updated_at.clone().unwrap_or_default(),
             archived: p.archived,
             pending: false,
@@ -237,7 +240,7 @@ impl Store {
     pub fn load_summaries(&self) -> Result<Vec<PersonSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, display_name, given_name, family_name, company, emails, phones, tags,
-                    updated_at, archived,
+                    updated_at, archived, city,
                     EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id),
                     EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id
                                                     AND o.state IN ('refused', 'conflict'))
@@ -255,8 +258,9 @@ impl Store {
                 tags: r.get(7)?,
                 updated_at: r.get(8)?,
                 archived: r.get(9)?,
-                pending: r.get(10)?,
-                blocked: r.get(11)?,
+                city: r.get(10)?,
+                pending: r.get(11)?,
+                blocked: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -464,13 +468,13 @@ fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
     let data = serde_json::to_string(&stored)?;
     conn.prepare_cached(
         "INSERT INTO people(id, display_name, given_name, family_name, company, emails, phones,
-                            tags, updated_at, archived, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                            tags, updated_at, archived, data, city)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
             given_name = excluded.given_name, family_name = excluded.family_name,
             company = excluded.company, emails = excluded.emails, phones = excluded.phones,
             tags = excluded.tags, updated_at = excluded.updated_at,
-            archived = excluded.archived, data = excluded.data",
+            archived = excluded.archived, data = excluded.data, city = excluded.city",
     )?
     .execute(params![
         summary.id,
@@ -483,7 +487,8 @@ fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
         summary.tags,
         summary.updated_at,
         summary.archived,
-        data
+        data,
+        summary.city
     ])?;
     Ok(())
 }
@@ -523,6 +528,19 @@ mod tests {
             }],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_city_is_a_summary_column_kept_in_step_with_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let mut p = person("p1", "Smith");
+        p.address.city = "São Paulo".into();
+        store.upsert_person(&p).unwrap();
+        assert_eq!(store.load_summaries().unwrap()[0].city, "São Paulo");
+        p.address.city = "Lisbon".into();
+        store.upsert_person(&p).unwrap();
+        assert_eq!(store.load_summaries().unwrap()[0].city, "Lisbon");
     }
 
     #[test]

@@ -93,3 +93,47 @@ fn the_command_line_lists_every_action_with_more_below_120x35() {
     press(&mut s, ": tab tab tab");
     insta::assert_snapshot!(render(&s).backend());
 }
+
+#[test]
+fn configured_columns_with_headers_80x24() {
+    use rolo::config::ui::ListColumn::*;
+    let mut s = state_with(&crowd(), (80, 24));
+    s.columns = vec![Name, Company, Tags, City];
+    let t = render(&s);
+    let header = row_text(&t, 1);
+    for h in ["Name", "Company", "Tags", "City"] {
+        assert!(header.contains(h), "{header}");
+    }
+    assert!(row_text(&t, 2).contains("vip, t0"), "{}", row_text(&t, 2));
+    assert!(row_text(&t, 2).contains("Utrecht"), "{}", row_text(&t, 2));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn configured_columns_with_headers_120x35() {
+    use rolo::config::ui::ListColumn::*;
+    let mut s = state_with(&crowd(), (120, 35));
+    s.columns = vec![
+        FamilyName, GivenName, Company, Email, Phone, Tags, City, Updated,
+    ];
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn columns_that_do_not_fit_are_left_out_from_the_right() {
+    use rolo::config::ui::ListColumn::*;
+    let all = [Name, Company, Email, Phone, Tags, City, Updated];
+    for width in [20usize, 38, 44, 78, 118, 200] {
+        let widths = rolo::ui::list::column_widths(&all, width);
+        let total: usize = widths.iter().map(|(_, w)| w).sum();
+        assert_eq!(widths[0].0, Name, "the first column always shows");
+        assert!(total + 2 <= width.max(14), "{width}: {widths:?}");
+        // Shown in the configured order, a prefix of it.
+        let shown: Vec<_> = widths.iter().map(|(c, _)| *c).collect();
+        assert_eq!(shown, all[..shown.len()], "{width}");
+        if width >= 78 {
+            assert_eq!(total + 2, width, "the row is filled at {width}");
+        }
+    }
+    assert_eq!(rolo::ui::list::column_widths(&all, 200).len(), all.len());
+}
