@@ -71,6 +71,7 @@ fn main() -> ExitCode {
         eprintln!("rolo: {}", rolo::sanitize::for_display(&e.to_string()));
         return Exit::Config.process();
     }
+    let ui = config.ui.clone();
     let opened = match open(&opts, config, dirs) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -93,7 +94,7 @@ fn main() -> ExitCode {
     if let Some(command) = args.command {
         return runtime.block_on(run_cli(opened.client, command));
     }
-    runtime.block_on(run_tui(opened, keymap))
+    runtime.block_on(run_tui(opened, keymap, ui))
 }
 
 /// Completions and the man page, from this very command line.
@@ -144,12 +145,17 @@ async fn load_only(client: rolo::client::Client) -> ExitCode {
     }
 }
 
-async fn run_tui(opened: rolo::workspace::Opened, keymap: Keymap) -> ExitCode {
+async fn run_tui(
+    opened: rolo::workspace::Opened,
+    keymap: Keymap,
+    ui: rolo::config::ui::UiSettings,
+) -> ExitCode {
     let mut state = State::new(
         opened.workspace,
         opened.client.capabilities(),
         Arc::new(keymap),
     );
+    state.columns = ui.columns;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.busy("loading people…");
     let drafts = DraftStore::new(opened.dirs.drafts_dir());

@@ -46,6 +46,7 @@ actions! {
     PageUp => "page_up", "Move up a page", "page up";
     GoTop => "go_top", "Go to the first entry", "top";
     GoBottom => "go_bottom", "Go to the last entry", "bottom";
+    JumpToLetter => "jump_to_letter", "Jump to the next name (as sorted) starting with the letter typed next", "jump";
     Search => "search", "Search people (fuzzy; tag:, company:, email:, phone:, name:)", "search";
     SearchAccept => "search_accept", "Keep the filter and return to the list", "keep filter";
     SearchCancel => "search_cancel", "Clear the filter and return to the list", "clear";
@@ -65,6 +66,10 @@ actions! {
     Enrich => "enrich", "Propose fields derived from what rolo knows (enrich)", "enrich";
     CopyEmail => "copy_email", "Copy the primary email to the clipboard", "copy email";
     CopyPhone => "copy_phone", "Copy the primary phone to the clipboard", "copy phone";
+    CommandLine => "command_line", "Type any action by name (Tab completes, ↑ ↓ history; a number goes to that row)", "command";
+    RunCommand => "run_command", "Run the command typed", "run";
+    Complete => "complete", "Complete the action name; again for the next candidate", "complete";
+    CompleteBack => "complete_back", "The previous candidate", "previous";
     Help => "help", "Show this help", "help";
     Messages => "messages", "Show the message log (the last 100, with times)", "log";
     Quit => "quit", "Quit rolo", "quit";

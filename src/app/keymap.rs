@@ -46,6 +46,7 @@ key_modes! {
     Conflict => "conflict",
     Outbox => "outbox",
     Help => "help",
+    Command => "command",
 }
 
 /// One key press, normalised so that `G` and `shift-g` are the same key.
@@ -234,33 +235,84 @@ impl Keymap {
         map
     }
 
-    /// Add or replace bindings; the first bad one is reported with its place.
+    /// Add or replace bindings; the first bad one is reported with its
+    /// place. `"x" = "none"` unbinds `x`. An action must do something in
+    /// its mode, and no key may be bound alone and also start a sequence
+    /// (`"g" = "quit"` would make `g g` unreachable): checked once all
+    /// are in, so a file may unbind the sequence as well.
     pub fn apply(&mut self, bindings: &[RawBinding], file: &str) -> Result<(), KeymapError> {
+        let err = |b: &RawBinding, message: String| KeymapError {
+            file: file.to_string(),
+            line: b.line,
+            table: b.mode.clone(),
+            key: b.key.clone(),
+            message,
+        };
+        let mut written: Vec<(KeyMode, KeySeq, &RawBinding)> = Vec::new();
         for b in bindings {
-            let err = |message: String| KeymapError {
-                file: file.to_string(),
-                line: b.line,
-                table: b.mode.clone(),
-                key: b.key.clone(),
-                message,
-            };
             let mode = KeyMode::from_name(&b.mode).ok_or_else(|| {
-                err(format!(
-                    "unknown mode '{}' (modes: {})",
-                    b.mode,
-                    KeyMode::ALL
-                        .iter()
-                        .map(|m| m.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                err(
+                    b,
+                    format!(
+                        "unknown mode '{}' (modes: {})",
+                        b.mode,
+                        KeyMode::ALL
+                            .iter()
+                            .map(|m| m.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
             })?;
-            let seq = parse_seq(&b.key).map_err(err)?;
+            let seq = parse_seq(&b.key).map_err(|m| err(b, m))?;
+            let table = self.modes.entry(mode).or_default();
+            if b.action == UNBIND {
+                table.remove(&seq);
+                written.retain(|(m, s, _)| !(*m == mode && *s == seq));
+                continue;
+            }
             let action = Action::from_name(&b.action)
-                .ok_or_else(|| err(format!("unknown action '{}'", b.action)))?;
-            self.modes.entry(mode).or_default().insert(seq, action);
+                .ok_or_else(|| err(b, unknown_action_message(&b.action, mode)))?;
+            if !acts_in(mode, action) {
+                return Err(err(b, does_nothing_message(action, mode)));
+            }
+            table.insert(seq.clone(), action);
+            written.retain(|(m, s, _)| !(*m == mode && *s == seq));
+            written.push((mode, seq, b));
+        }
+        written.sort_by_key(|(_, _, b)| b.line);
+        for (mode, seq, b) in &written {
+            if let Some((short, long)) = self.shadowing(*mode, seq) {
+                let name = |s: &KeySeq| self.modes[mode][s].name();
+                return Err(err(
+                    b,
+                    format!(
+                        "\"{}\" ({}) shadows \"{}\" ({}): a key bound alone cannot also start a \
+                         sequence; bind another key, or unbind one with = \"{UNBIND}\"",
+                        format_seq(&short),
+                        name(&short),
+                        format_seq(&long),
+                        name(&long),
+                    ),
+                ));
+            }
         }
         Ok(())
+    }
+
+    /// A binding that `seq` shadows or is shadowed by in `mode`: `(the
+    /// shorter, the longer it starts)`.
+    fn shadowing(&self, mode: KeyMode, seq: &KeySeq) -> Option<(KeySeq, KeySeq)> {
+        let table = self.modes.get(&mode)?;
+        if let Some(n) = (1..seq.len()).find(|n| table.contains_key(&seq[..*n])) {
+            return Some((seq[..n].to_vec(), seq.clone()));
+        }
+        let mut longer: Vec<&KeySeq> = table
+            .keys()
+            .filter(|s| s.len() > seq.len() && s.starts_with(seq))
+            .collect();
+        longer.sort_by_key(|s| format_seq(s));
+        longer.first().map(|long| (seq.clone(), (*long).clone()))
     }
 
     pub fn lookup(&self, mode: KeyMode, pressed: &[Key]) -> Lookup {
@@ -305,6 +357,99 @@ impl Keymap {
             .find(|(a, _)| *a == action)
             .and_then(|(_, keys)| keys.into_iter().next())
     }
+}
+
+/// The action name that unbinds a key: `"x" = "none"`.
+pub const UNBIND: &str = "none";
+
+/// "unknown action", with the near names and every action of the mode.
+fn unknown_action_message(name: &str, mode: KeyMode) -> String {
+    let near = near_names(name);
+    let near = if near.is_empty() {
+        ".".to_string()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    };
+    let valid: Vec<&str> = actions_in(mode).iter().map(|a| a.name()).collect();
+    format!(
+        "unknown action '{name}'{near} The actions of [{}]: {}; \"{UNBIND}\" unbinds the key",
+        mode.name(),
+        valid.join(", ")
+    )
+}
+
+/// An action bound where it would do nothing, with where it works.
+fn does_nothing_message(action: Action, mode: KeyMode) -> String {
+    let works: Vec<&str> = modes_of(action).iter().map(|m| m.name()).collect();
+    format!(
+        "'{}' does nothing in [{}]; it works in [{}]",
+        action.name(),
+        mode.name(),
+        works.join("], [")
+    )
+}
+
+/// Up to four action names near `text`: those containing it, and those a
+/// few edits away, nearest first.
+pub fn near_names(text: &str) -> Vec<&'static str> {
+    let text = text.trim().to_lowercase();
+    let mut scored: Vec<(usize, &'static str)> = Action::ALL
+        .iter()
+        .map(|a| a.name())
+        .filter_map(|name| {
+            let distance = strsim::damerau_levenshtein(&text, name);
+            let close = distance <= 1 + name.len().min(text.len()) / 3;
+            let part = text.len() >= 3 && name.contains(&text);
+            (close || part).then_some((if part { 0 } else { distance }, name))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(4).map(|(_, name)| name).collect()
+}
+
+/// Whether `action` does something in `mode`: the actions the default
+/// keymap binds there (each has an arm in that layer's `handle`), and
+/// `quit` everywhere. A user may rebind them to other keys, and bind no
+/// other action there (it would do nothing).
+pub fn acts_in(mode: KeyMode, action: Action) -> bool {
+    action == Action::Quit
+        || default_actions()
+            .get(&mode)
+            .is_some_and(|a| a.contains(&action))
+}
+
+/// The actions that do something in `mode`, in help order.
+pub fn actions_in(mode: KeyMode) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| acts_in(mode, *a))
+        .collect()
+}
+
+/// The modes `action` does something in, for "it works in: …".
+pub fn modes_of(action: Action) -> Vec<KeyMode> {
+    KeyMode::ALL
+        .iter()
+        .copied()
+        .filter(|m| acts_in(*m, action) && action != Action::Quit)
+        .collect()
+}
+
+fn default_actions() -> &'static BTreeMap<KeyMode, std::collections::BTreeSet<Action>> {
+    static ACTS: std::sync::OnceLock<BTreeMap<KeyMode, std::collections::BTreeSet<Action>>> =
+        std::sync::OnceLock::new();
+    ACTS.get_or_init(|| {
+        let mut acts: BTreeMap<KeyMode, std::collections::BTreeSet<Action>> = BTreeMap::new();
+        for b in parse_keymap_toml(DEFAULT_KEYMAP).unwrap_or_default() {
+            if let (Some(mode), Some(action)) =
+                (KeyMode::from_name(&b.mode), Action::from_name(&b.action))
+            {
+                acts.entry(mode).or_default().insert(action);
+            }
+        }
+        acts
+    })
 }
 
 /// Read a keymap file's `[mode]` tables.
@@ -428,5 +573,99 @@ mod tests {
             map.lookup(KeyMode::Normal, &[x]),
             Lookup::Action(Action::DeletePerson)
         );
+    }
+
+    fn user(src: &str) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::defaults();
+        map.apply(&parse_keymap_toml(src).unwrap(), "config.toml")?;
+        Ok(map)
+    }
+
+    #[test]
+    fn none_unbinds_a_key() {
+        let map = user("[normal]\n\"q\" = \"none\"\n\"y e\" = \"none\"\n").unwrap();
+        let q = Key::parse("q").unwrap();
+        assert_eq!(map.lookup(KeyMode::Normal, &[q]), Lookup::Unbound);
+        assert!(
+            map.key_for(KeyMode::Normal, Action::Quit).is_some(),
+            "ctrl-c stays"
+        );
+        // With `y e` gone, `y` still starts `y p`.
+        let y = Key::parse("y").unwrap();
+        assert_eq!(map.lookup(KeyMode::Normal, &[y]), Lookup::Pending);
+        // Unbinding a key that is not bound is no mistake.
+        assert!(user("[normal]\n\"F5\" = \"none\"\n").is_ok());
+    }
+
+    #[test]
+    fn a_key_that_shadows_a_sequence_is_an_error_naming_both() {
+        let err = user("[normal]\n\n\"g\" = \"quit\"\n").unwrap_err();
+        assert_eq!((err.line, err.key.as_str()), (3, "g"));
+        assert!(
+            err.message
+                .starts_with("\"g\" (quit) shadows \"g g\" (go_top)"),
+            "{err}"
+        );
+        // The other way round: a sequence under a key bound alone.
+        let err = user("[normal]\n\"j k\" = \"go_top\"\n").unwrap_err();
+        assert_eq!(err.key, "j k");
+        assert!(
+            err.message
+                .starts_with("\"j\" (move_down) shadows \"j k\" (go_top)"),
+            "{err}"
+        );
+        // Unbinding the sequence in the same file makes room for the key.
+        let map = user("[normal]\n\"g\" = \"quit\"\n\"g g\" = \"none\"\n").unwrap();
+        let g = Key::parse("g").unwrap();
+        assert_eq!(
+            map.lookup(KeyMode::Normal, &[g]),
+            Lookup::Action(Action::Quit)
+        );
+        // Another mode's sequences are no concern.
+        assert!(user("[help]\n\"g\" = \"back\"\n").is_ok());
+    }
+
+    #[test]
+    fn an_action_bound_where_it_does_nothing_is_an_error() {
+        let err = user("[normal]\n\"ctrl-s\" = \"save\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "'save' does nothing in [normal]; it works in [editor], [form]"
+        );
+        let err = user("[help]\n\"f\" = \"flag_note\"\n").unwrap_err();
+        assert!(err.message.contains("it works in [detail]"), "{err}");
+    }
+
+    #[test]
+    fn the_unknown_action_error_lists_the_near_and_the_valid_ones() {
+        let err = user("[confirm]\n\"x\" = \"confrim\"\n").unwrap_err();
+        assert!(
+            err.message
+                .starts_with("unknown action 'confrim'; did you mean confirm?"),
+            "{err}"
+        );
+        assert!(
+            err.message.ends_with(
+                "The actions of [confirm]: quit, confirm, deny; \"none\" unbinds the key"
+            ),
+            "{err}"
+        );
+        let err = user("[normal]\n\"x\" = \"zzzzzzzz\"\n").unwrap_err();
+        assert!(
+            err.message.starts_with(
+                "unknown action 'zzzzzzzz'. The actions of [normal]: move_down, move_up,"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_mode_has_its_actions_and_quit_works_everywhere() {
+        for mode in KeyMode::ALL {
+            assert!(acts_in(*mode, Action::Quit));
+            assert!(actions_in(*mode).len() > 1, "{}", mode.name());
+        }
+        assert_eq!(modes_of(Action::FlagNote), [KeyMode::Detail]);
     }
 }

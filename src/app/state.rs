@@ -3,6 +3,7 @@
 //! overlay lives in a file of its own under `state/`.
 
 mod awaiting;
+mod command_line;
 mod confirm;
 mod conflict;
 mod editor;
@@ -12,6 +13,7 @@ mod outbox;
 mod review;
 
 pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
+pub use command_line::{COMMAND_HISTORY_LEN, CommandLine};
 pub use confirm::{Confirm, Pending};
 pub use conflict::ConflictReview;
 pub use editor::{EditorFocus, NoteEditor};
@@ -91,6 +93,7 @@ pub enum Overlay {
     Review(Review),
     Conflict(Box<ConflictReview>),
     Outbox(OutboxView),
+    CommandLine(CommandLine),
 }
 
 /// How fresh the cache of a remote profile is (how it reads on the status
@@ -137,6 +140,14 @@ pub struct State {
     /// Sequence number of the latest server search; older replies are dropped.
     pub server_search: u64,
     pub pending_keys: KeySeq,
+    /// A count typed before a movement (`5` of `5j`).
+    pub count: Option<usize>,
+    /// `jump_to_letter` waits for the letter.
+    pub jump_pending: bool,
+    /// Commands run from the `:` line, newest last.
+    pub command_history: Vec<String>,
+    /// The people list's columns (`[ui] columns`).
+    pub columns: Vec<crate::config::ui::ListColumn>,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
     /// Terminal size (columns, rows), from resize events.
@@ -171,6 +182,10 @@ impl State {
             field_defs: Vec::new(),
             note_categories: Vec::new(),
             pending_keys: Vec::new(),
+            count: None,
+            jump_pending: false,
+            command_history: Vec::new(),
+            columns: crate::config::ui::DEFAULT_COLUMNS.to_vec(),
             awaiting: None,
             size: (100, 30),
             quitting: false,
@@ -184,9 +199,10 @@ impl State {
     }
 
     /// Rows of the people list on screen: the terminal less the status and
-    /// footer lines, the list's borders and, while filtering, the search bar.
+    /// footer lines, the list's borders and header and, while filtering,
+    /// the search bar.
     pub fn list_rows(&self) -> usize {
-        let chrome = 2 + 2 + usize::from(self.search_bar_visible());
+        let chrome = 2 + 2 + 1 + usize::from(self.search_bar_visible());
         (self.size.1 as usize).saturating_sub(chrome).max(1)
     }
 

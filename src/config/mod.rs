@@ -4,6 +4,7 @@
 //! `XDG_STATE_HOME`, `XDG_CACHE_HOME`) through the `directories` crate.
 
 pub mod keys;
+pub mod ui;
 
 use crate::backend::profile::Remote;
 use crate::backend::{introzy, local, rhythm, rogerroger};
@@ -154,6 +155,8 @@ struct RawConfig {
     profiles: BTreeMap<toml::Spanned<String>, ProfileTable>,
     #[serde(default)]
     keys: KeyTables,
+    #[serde(default)]
+    ui: ui::UiSettings,
 }
 
 /// Where rolo keeps its files.
@@ -197,6 +200,8 @@ pub struct Config {
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, Profile>,
     pub keys: UserKeys,
+    /// The `[ui]` table: the list's columns.
+    pub ui: ui::UiSettings,
 }
 
 impl Config {
@@ -207,6 +212,7 @@ impl Config {
             default_profile: None,
             profiles: BTreeMap::new(),
             keys: UserKeys::default(),
+            ui: ui::UiSettings::default(),
         }
     }
 
@@ -256,6 +262,7 @@ impl Config {
                 bindings: bindings_from_tables(source, raw.keys),
                 file: shown,
             },
+            ui: raw.ui,
         })
     }
 
@@ -310,6 +317,20 @@ mod tests {
     use std::time::Duration;
 
     const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
+
+    #[test]
+    fn the_ui_table_reaches_the_config() {
+        let src = "[ui]\ncolumns = [\"name\", \"city\"]\n";
+        let c = Config::parse(src, Path::new("c.toml")).unwrap();
+        assert_eq!(c.ui.columns, [ui::ListColumn::Name, ui::ListColumn::City]);
+        let err = Config::parse("[ui]\ncolumns = \"name\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("c.toml: ") && err.contains("line 2"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn the_example_config_parses() {

@@ -176,6 +176,15 @@ INSERT INTO addresses(person_id, email, name, company, archived)
     FROM people p, json_each(p.data, '$.emails') e WHERE trim(e.value) <> '';
 ",
     },
+    Step {
+        // The city as a column of its own, for the people list's `city`
+        // column: loading the list reads summaries, never the JSON.
+        version: 6,
+        sql: "
+ALTER TABLE people ADD COLUMN city TEXT NOT NULL DEFAULT '';
+UPDATE people SET city = coalesce(json_extract(data, '$.address.city'), '');
+",
+    },
 ];
 
 /// The schema version this rolo writes.

@@ -96,6 +96,8 @@ pub struct PersonSummary {
     pub phones: CompactString,
     /// All tags, space separated.
     pub tags: CompactString,
+    /// The address's city.
+    pub city: CompactString,
     pub updated_at: CompactString,
     pub archived: bool,
     /// A write to this person waits in the outbox.
@@ -122,6 +124,7 @@ impl PersonSummary {
                 .join(" ")
                 .into(),
             tags: p.tags.join(" ").into(),
+            city: p.address.city.as_str().into(),
             updated_at: p.updated_at.as_deref().unwrap_or_default().into(),
             archived: p.archived,
             pending: false,
@@ -257,7 +260,7 @@ impl Store {
     pub fn load_summaries(&self) -> Result<Vec<PersonSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, display_name, given_name, family_name, company, emails, phones, tags,
-                    updated_at, archived,
+                    updated_at, archived, city,
                     EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id),
                     EXISTS(SELECT 1 FROM outbox o WHERE o.person_id = people.id
                                                     AND o.state IN ('refused', 'conflict'))
@@ -275,8 +278,9 @@ impl Store {
                 tags: compact(r, 7)?,
                 updated_at: compact(r, 8)?,
                 archived: r.get(9)?,
-                pending: r.get(10)?,
-                blocked: r.get(11)?,
+                city: compact(r, 10)?,
+                pending: r.get(11)?,
+                blocked: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -484,13 +488,13 @@ fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
     let data = serde_json::to_string(&stored)?;
     conn.prepare_cached(
         "INSERT INTO people(id, display_name, given_name, family_name, company, emails, phones,
-                            tags, updated_at, archived, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                            tags, updated_at, archived, data, city)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
             given_name = excluded.given_name, family_name = excluded.family_name,
             company = excluded.company, emails = excluded.emails, phones = excluded.phones,
             tags = excluded.tags, updated_at = excluded.updated_at,
-            archived = excluded.archived, data = excluded.data",
+            archived = excluded.archived, data = excluded.data, city = excluded.city",
     )?
     .execute(params![
         summary.id.as_str(),
@@ -503,7 +507,8 @@ fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
         summary.tags.as_str(),
         summary.updated_at.as_str(),
         summary.archived,
-        data
+        data,
+        summary.city
     ])?;
     Ok(())
 }
@@ -543,6 +548,19 @@ mod tests {
             }],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_city_is_a_summary_column_kept_in_step_with_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let mut p = person("p1", "Smith");
+        p.address.city = "São Paulo".into();
+        store.upsert_person(&p).unwrap();
+        assert_eq!(store.load_summaries().unwrap()[0].city, "São Paulo");
+        p.address.city = "Lisbon".into();
+        store.upsert_person(&p).unwrap();
+        assert_eq!(store.load_summaries().unwrap()[0].city, "Lisbon");
     }
 
     #[test]

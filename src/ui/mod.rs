@@ -2,6 +2,7 @@
 //! does I/O. One file per pane or popup.
 
 pub mod cells;
+pub mod command_line;
 pub mod confirm;
 pub mod conflict;
 pub mod detail;
@@ -84,5 +85,6 @@ fn draw_overlay(frame: &mut Frame, main: Rect, state: &State, overlay: &Overlay,
         Overlay::Conflict(c) => conflict::draw(frame, main, c, &state.field_defs, theme),
         Overlay::Review(r) => review::draw(frame, main, r, theme),
         Overlay::Outbox(v) => outbox::draw(frame, main, v, theme),
+        Overlay::CommandLine(c) => command_line::draw(frame, frame.area(), state, c, theme),
     }
 }

@@ -35,6 +35,7 @@ fn mode_summary(mode: KeyMode) -> &'static str {
         KeyMode::Conflict => "settling an edit the server changed meanwhile",
         KeyMode::Outbox => "the queued changes (what waits to be sent, what the server refused)",
         KeyMode::Help => "the help overlay",
+        KeyMode::Command => "the `:` command line (other keys edit the command)",
     }
 }
 

@@ -11,6 +11,7 @@
 mod detail_notes;
 mod enrich_review;
 mod help_log;
+mod list_keys;
 mod outbox_view;
 mod rogerroger_app;
 mod scripts;

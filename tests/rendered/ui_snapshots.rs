@@ -421,7 +421,8 @@ fn the_search_bar_says_matching_until_the_matcher_answers() {
 
 #[test]
 fn the_help_of_the_list_explains_the_search() {
-    let mut s = state_with(&cast(), (100, 40));
+    // Tall enough for every key of the list and the syntax below them.
+    let mut s = state_with(&cast(), (100, 50));
     press(&mut s, "?");
     let text = screen_text(&render(&s));
     for line in rolo::search::SYNTAX_HELP {

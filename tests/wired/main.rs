@@ -19,6 +19,7 @@ mod e2e_pty;
 mod edit_in_editor;
 mod import_export;
 mod introzy;
+mod keymap_config;
 mod migrations;
 mod outbox_cli;
 mod outbox_faults;

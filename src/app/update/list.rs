@@ -38,7 +38,7 @@ impl Layer for ListLayer {
 }
 
 /// Rows a page key moves: a screenful less one, so a row stays in view.
-fn page(state: &State) -> isize {
+pub(super) fn page(state: &State) -> isize {
     state.list_rows().saturating_sub(1).max(1) as isize
 }
 
@@ -51,6 +51,10 @@ pub(super) fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageUp => state.people.move_by(-page(state), rows),
         Action::GoTop => state.people.go_to(0, rows),
         Action::GoBottom => state.people.go_to(usize::MAX, rows),
+        Action::JumpToLetter => {
+            super::jump::start(state);
+            return Vec::new();
+        }
         Action::Search => {
             search::start(state);
             return Vec::new();

@@ -9,12 +9,15 @@
 //! and the results of background work (`msg`).
 
 mod awaiting;
+pub(super) mod command_line;
 pub(super) mod confirm;
 pub(super) mod conflict;
+mod count;
 pub(super) mod detail;
 pub(super) mod editor;
 pub(super) mod form;
 pub(super) mod help;
+mod jump;
 pub(super) mod list;
 mod msg;
 pub(super) mod outbox;
@@ -94,8 +97,14 @@ fn handle_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if is_ctrl_c(&key) {
         return quit(state);
     }
+    if state.jump_pending {
+        return jump::finish(state, &key);
+    }
+    if count::take(state, &key) {
+        return Vec::new();
+    }
     let layer = state.top_layer();
-    let had_pending = !state.pending_keys.is_empty();
+    let had_pending = !state.pending_keys.is_empty() || state.count.is_some();
     state.pending_keys.push(Key::from_event(&key));
     match state.keymap.lookup(layer.mode(), &state.pending_keys) {
         Lookup::Action(action) => {
@@ -103,14 +112,19 @@ fn handle_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             if had_pending {
                 state.info("");
             }
-            update(state, action)
+            match state.count.take() {
+                Some(n) => count::run(state, action, n),
+                None => update(state, action),
+            }
         }
         Lookup::Pending => {
-            state.info(format!("{} …", format_seq(&state.pending_keys)));
+            let count = state.count.map(|n| n.to_string() + " ").unwrap_or_default();
+            state.info(format!("{count}{} …", format_seq(&state.pending_keys)));
             Vec::new()
         }
         Lookup::Unbound => {
             state.pending_keys.clear();
+            state.count = None;
             if had_pending {
                 state.info("");
                 return Vec::new();
@@ -135,6 +149,11 @@ fn quit(state: &mut State) -> Vec<Effect> {
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if action == Action::Quit {
         return quit(state);
+    }
+    // The `:` line opens over whichever layer binds it.
+    if action == Action::CommandLine {
+        command_line::open(state);
+        return Vec::new();
     }
     state.top_layer().handle(state, action)
 }
