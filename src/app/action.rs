@@ -73,7 +73,8 @@ actions! {
     Save => "save", "Save", "save";
     Cancel => "cancel", "Cancel (asks before discarding changes)", "cancel";
     Confirm => "confirm", "Yes", "yes";
-    Deny => "deny", "No", "no";
+    Deny => "deny", "No (Enter answers No)", "no";
+    DiscardDraft => "discard_draft", "Discard the unsaved note (asks first)", "discard";
     Accept => "accept", "Accept this proposal", "accept";
     Reject => "reject", "Reject this proposal", "reject";
     Apply => "apply", "Apply the accepted proposals", "apply";

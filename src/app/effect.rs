@@ -52,6 +52,8 @@ pub enum Effect {
     },
     SaveDraft(Draft),
     ClearDraft,
+    /// Set the unsaved note aside, offered again next time.
+    KeepDraft,
     /// Send queued writes and refresh the cache from the server, the
     /// people in `focus` (on screen) first.
     Sync {

@@ -217,6 +217,15 @@ impl Runner {
                 let store = self.draft_store.clone();
                 tokio::task::spawn_blocking(move || store.clear());
             }
+            // At once, not in a task: a note typed next must not be the one
+            // set aside.
+            Effect::KeepDraft => {
+                if let Err(e) = self.draft_store.keep() {
+                    let _ = self
+                        .tx
+                        .send(Msg::Status(format!("could not keep the draft: {e}")));
+                }
+            }
         }
         true
     }

@@ -10,6 +10,7 @@
 
 mod app_update;
 mod layers;
+mod power_keys;
 mod readme;
 mod screen;
 mod vcard;

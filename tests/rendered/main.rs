@@ -12,6 +12,7 @@ mod detail_notes;
 mod enrich_review;
 mod help_log;
 mod outbox_view;
+mod power_keys;
 mod rogerroger_app;
 mod scripts;
 mod ui_snapshots;

@@ -4,7 +4,7 @@
 
 use super::{awaiting, conflict, editor, form, list, outbox, review, select_changed};
 use crate::app::effect::{Effect, Msg};
-use crate::app::state::{Confirm, Focus, Overlay, Pending, State, StatusKind};
+use crate::app::state::{Focus, Overlay, State, StatusKind};
 use crate::backend::BackendError;
 use crate::client::flush::FlushReport;
 use crate::model::{Note, Person};
@@ -123,14 +123,9 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::DraftFound(draft) => {
-            state.overlays.push(Overlay::Confirm(Confirm {
-                question: format!(
-                    "You have an unsaved note for {} ({} chars). Restore it?",
-                    draft.person_name,
-                    draft.text.chars().count()
-                ),
-                on_yes: Pending::RestoreDraft(draft),
-            }));
+            state
+                .overlays
+                .push(Overlay::Confirm(super::confirm::restore_question(draft)));
             Vec::new()
         }
         Msg::Status(s) => {
