@@ -23,6 +23,7 @@ mod migrations;
 mod outbox_cli;
 mod outbox_faults;
 mod outbox_processes;
+mod private_files;
 mod rhythm;
 mod rhythm_outbox;
 mod rogerroger;
