@@ -66,6 +66,7 @@ actions! {
     CopyEmail => "copy_email", "Copy the primary email to the clipboard", "copy email";
     CopyPhone => "copy_phone", "Copy the primary phone to the clipboard", "copy phone";
     Help => "help", "Show this help", "help";
+    Undo => "undo", "Undo the last change to a person (a queued one is dropped unsent)", "undo";
     Messages => "messages", "Show the message log (the last 100, with times)", "log";
     Quit => "quit", "Quit rolo", "quit";
     NextField => "next_field", "Next field", "next field";

@@ -1,6 +1,6 @@
 //! What `update` asks the outside world to do, and what comes back.
 
-use super::state::Draft;
+use super::state::{Draft, LastChange};
 use crate::backend::{BackendError, EnrichOutcome};
 use crate::client::SyncReport;
 use crate::client::flush::FlushReport;
@@ -50,6 +50,8 @@ pub enum Effect {
         text: String,
         what: &'static str,
     },
+    /// Take back the last change to a person (`u`).
+    Undo(LastChange),
     SaveDraft(Draft),
     ClearDraft,
     /// Set the unsaved note aside, offered again next time.
@@ -132,6 +134,11 @@ pub enum Msg {
         result: Result<(), String>,
     },
     DraftFound(Draft),
+    /// The last change taken back (or why not).
+    Undone {
+        change: LastChange,
+        result: Result<(Person, crate::client::Undone), BackendError>,
+    },
     Status(String),
     /// The network layer is waiting ("waiting for rate limit (12s)"), or not.
     Net(Option<String>),

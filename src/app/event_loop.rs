@@ -209,6 +209,10 @@ impl Runner {
                 let result = copy_osc52(&text);
                 let _ = self.tx.send(Msg::Copied { what, result });
             }
+            Effect::Undo(change) => self.spawn(true, async move {
+                let result = c.undo_person_change(&change.before, &change.after).await;
+                Msg::Undone { change, result }
+            }),
             Effect::SaveDraft(draft) => {
                 let _ = self.drafts.send(Some(draft));
             }

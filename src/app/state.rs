@@ -10,6 +10,7 @@ mod form;
 mod messages;
 mod outbox;
 mod review;
+mod undo;
 
 pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
 pub use confirm::{Confirm, Pending};
@@ -19,6 +20,7 @@ pub use form::{FormField, FormKind, FormSlot, PersonForm};
 pub use messages::{LoggedMessage, MESSAGE_LOG_LEN, MessageLog, lifetime};
 pub use outbox::{OutboxView, QueuedEdit};
 pub use review::{Review, ReviewItem};
+pub use undo::LastChange;
 
 use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
@@ -139,6 +141,8 @@ pub struct State {
     pub pending_keys: KeySeq,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
+    /// What `u` takes back: the last change to a person.
+    pub undo: Option<LastChange>,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
     pub quitting: bool,
@@ -172,6 +176,7 @@ impl State {
             note_categories: Vec::new(),
             pending_keys: Vec::new(),
             awaiting: None,
+            undo: None,
             size: (100, 30),
             quitting: false,
             next_request: 1,

@@ -3,8 +3,9 @@
 //! `update` with the default keymap.
 
 use rolo::app::effect::{Effect, Msg};
-use rolo::app::state::{Draft, Overlay, Pending, State};
+use rolo::app::state::{Draft, LastChange, Overlay, Pending, State};
 use rolo::app::update::{Input, handle};
+use rolo::client::Undone;
 use support::app::*;
 
 /// The cast loaded, Zoë Ñúñez (p-1) selected with her notes.
@@ -117,4 +118,68 @@ fn declining_a_draft_keeps_it_and_only_an_explicit_discard_deletes_it() {
         "{}",
         s.status.message
     );
+}
+
+#[test]
+fn u_takes_back_the_last_change_and_then_says_nothing_is_left() {
+    let mut s = at_nunez();
+    assert!(press(&mut s, "u").is_empty());
+    assert!(
+        s.status.message.contains("nothing to undo"),
+        "{}",
+        s.status.message
+    );
+
+    let before = s.detail.person.clone().unwrap();
+    let mut after = before.clone();
+    after.job_title = "Typed by mistake".into();
+    handle(&mut s, Input::Msg(Msg::PersonSaved(Ok(after.clone()))));
+    let change = LastChange {
+        before: before.clone(),
+        after: after.clone(),
+    };
+    assert_eq!(press(&mut s, "u"), [Effect::Undo(change.clone())]);
+
+    // The client could not reach its store: the change stays undoable.
+    handle(
+        &mut s,
+        Input::Msg(Msg::Undone {
+            change: change.clone(),
+            result: Err(rolo::backend::BackendError::Network("down".into())),
+        }),
+    );
+    assert!(
+        s.status.message.contains("could not undo"),
+        "{}",
+        s.status.message
+    );
+    assert_eq!(press(&mut s, "u"), [Effect::Undo(change.clone())]);
+    handle(
+        &mut s,
+        Input::Msg(Msg::Undone {
+            change,
+            result: Ok((before.clone(), Undone::Dropped)),
+        }),
+    );
+    assert!(
+        s.status.message.contains("undid the change to"),
+        "{}",
+        s.status.message
+    );
+    assert!(s.status.message.contains("dropped"), "{}", s.status.message);
+    assert_eq!(s.detail.person.as_ref(), Some(&before));
+    assert!(press(&mut s, "u").is_empty());
+    assert!(s.status.message.contains("nothing to undo"));
+}
+
+#[test]
+fn a_note_saved_since_the_edit_is_not_reached_past() {
+    let mut s = at_nunez();
+    let mut after = s.detail.person.clone().unwrap();
+    after.job_title = "Changed".into();
+    handle(&mut s, Input::Msg(Msg::PersonSaved(Ok(after))));
+    let note = s.detail.notes[0].clone();
+    handle(&mut s, Input::Msg(Msg::NoteSaved(Ok(note))));
+    assert!(press(&mut s, "u").is_empty());
+    assert!(s.status.message.contains("nothing to undo"));
 }

@@ -29,6 +29,7 @@ mod rhythm_outbox;
 mod rogerroger;
 mod search_pty;
 mod tmux;
+mod undo;
 
 /// A private HOME running the binary under test (cargo names its path only
 /// to integration tests, hence here and not in the support crate).

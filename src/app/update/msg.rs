@@ -80,9 +80,14 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::PersonSaved(result) => form::saved(state, result),
+        Msg::PersonSaved(result) => {
+            super::undo::remember(state, &result);
+            form::saved(state, result)
+        }
+        Msg::Undone { change, result } => super::undo::undone(state, change, result),
         Msg::PersonDeleted { id, result } => match result {
             Ok(()) => {
+                super::undo::forget(state, true);
                 state.people.remove(&id);
                 state.focus = Focus::List;
                 state.info("deleted");
@@ -94,7 +99,10 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Msg::NoteSaved(result) => editor::saved(state, result),
+        Msg::NoteSaved(result) => {
+            super::undo::forget(state, result.is_ok());
+            editor::saved(state, result)
+        }
         Msg::NoteDeleted { note_id, result } => match result {
             Ok(()) => {
                 state.detail.notes.retain(|n| n.id != note_id);
