@@ -131,7 +131,8 @@ pub enum Msg {
     },
     Copied {
         what: &'static str,
-        result: Result<(), String>,
+        text: String,
+        result: Result<super::clipboard::Copied, String>,
     },
     DraftFound(Draft),
     /// The last change taken back (or why not).

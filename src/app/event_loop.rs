@@ -206,8 +206,10 @@ impl Runner {
                 }
             }),
             Effect::Copy { text, what } => {
-                let result = copy_osc52(&text);
-                let _ = self.tx.send(Msg::Copied { what, result });
+                // On the loop: OSC 52 goes to the terminal between frames,
+                // never in the middle of one; tmux answers in milliseconds.
+                let result = super::clipboard::copy(&text);
+                let _ = self.tx.send(Msg::Copied { what, text, result });
             }
             Effect::Undo(change) => self.spawn(true, async move {
                 let result = c.undo_person_change(&change.before, &change.after).await;
@@ -233,14 +235,6 @@ impl Runner {
         }
         true
     }
-}
-
-/// OSC 52 puts text on the clipboard of the terminal the user sits at,
-/// through SSH and tmux, with no display server needed.
-fn copy_osc52(text: &str) -> Result<(), String> {
-    use crossterm::clipboard::CopyToClipboard;
-    crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text))
-        .map_err(|e| e.to_string())
 }
 
 /// Writes the newest draft; drafts written while a write runs coalesce.

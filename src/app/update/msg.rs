@@ -123,9 +123,13 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(awaiting::proposals_arrived(state, &person_id));
             effects
         }
-        Msg::Copied { what, result } => {
+        Msg::Copied { what, text, result } => {
             match result {
-                Ok(()) => state.info(format!("copied {what} to the clipboard")),
+                Ok(to) => state.info(format!(
+                    "copied {what} {} to {}",
+                    crate::sanitize::for_display(&text),
+                    to.places()
+                )),
                 Err(e) => state.error(format!("could not copy: {e}")),
             }
             Vec::new()
