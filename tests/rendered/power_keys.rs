@@ -51,3 +51,70 @@ fn delete_question_says_enter_means_no_80x24() {
     assert!(shown.contains("Enter no"), "{shown}");
     insta::assert_snapshot!("delete_person_80x24", shown);
 }
+
+/// A long proposed value is shown whole (wrapped under its column) while
+/// selected; a proposal for `initials`, which no pane or form shows, is
+/// not offered.
+#[test]
+fn review_shows_a_long_value_whole_and_offers_no_initials_100x30() {
+    use rolo::backend::{EnrichOutcome, FieldProposal};
+    let mut s = main_screen((100, 30));
+    let url = format!(
+        "https://www.linkedin.com/in/zoe-nunez-{}-procurement-initech-amsterdam-end",
+        "x".repeat(60)
+    );
+    let props = vec![
+        FieldProposal {
+            field: "linkedin".into(),
+            current: "linkedin.com/in/zoe-nunez".into(),
+            proposed: url.clone(),
+        },
+        FieldProposal {
+            field: "initials".into(),
+            current: String::new(),
+            proposed: "ZÑ".into(),
+        },
+    ];
+    handle(
+        &mut s,
+        Input::Msg(Msg::EnrichReady {
+            person_id: "p-1".into(),
+            result: Ok(EnrichOutcome::Proposals(props)),
+        }),
+    );
+    let shown = screen(&s);
+    assert!(
+        shown.contains("amsterdam-end"),
+        "the value's end is on screen:\n{shown}"
+    );
+    assert!(!shown.contains("Initials"), "{shown}");
+    assert!(
+        s.status.message.contains("1 proposal"),
+        "{}",
+        s.status.message
+    );
+    insta::assert_snapshot!("review_long_value_100x30", shown);
+}
+
+#[test]
+fn only_proposals_for_unshown_fields_say_there_is_nothing_to_enrich() {
+    use rolo::backend::{EnrichOutcome, FieldProposal};
+    let mut s = main_screen((100, 30));
+    handle(
+        &mut s,
+        Input::Msg(Msg::EnrichReady {
+            person_id: "p-1".into(),
+            result: Ok(EnrichOutcome::Proposals(vec![FieldProposal {
+                field: "initials".into(),
+                current: String::new(),
+                proposed: "ZÑ".into(),
+            }])),
+        }),
+    );
+    assert!(s.overlays.is_empty());
+    assert!(
+        s.status.message.contains("nothing to enrich"),
+        "{}",
+        s.status.message
+    );
+}
