@@ -137,7 +137,7 @@ pub enum Msg {
     DraftFound(Draft),
     /// The last change taken back (or why not).
     Undone {
-        change: LastChange,
+        change: Box<LastChange>,
         result: Result<(Person, crate::client::Undone), BackendError>,
     },
     Status(String),

@@ -213,7 +213,10 @@ impl Runner {
             }
             Effect::Undo(change) => self.spawn(true, async move {
                 let result = c.undo_person_change(&change.before, &change.after).await;
-                Msg::Undone { change, result }
+                Msg::Undone {
+                    change: Box::new(change),
+                    result,
+                }
             }),
             Effect::SaveDraft(draft) => {
                 let _ = self.drafts.send(Some(draft));

@@ -144,7 +144,7 @@ fn u_takes_back_the_last_change_and_then_says_nothing_is_left() {
     handle(
         &mut s,
         Input::Msg(Msg::Undone {
-            change: change.clone(),
+            change: Box::new(change.clone()),
             result: Err(rolo::backend::BackendError::Network("down".into())),
         }),
     );
@@ -157,7 +157,7 @@ fn u_takes_back_the_last_change_and_then_says_nothing_is_left() {
     handle(
         &mut s,
         Input::Msg(Msg::Undone {
-            change,
+            change: Box::new(change),
             result: Ok((before.clone(), Undone::Dropped)),
         }),
     );

@@ -167,6 +167,6 @@ fn a_declined_draft_is_kept_private_and_offered_until_discarded() {
     s.send("y");
     s.wait_for("discarded the unsaved note");
     quit(s);
-    let left: Vec<_> = files_under(&sb.draft_file().parent().unwrap().to_path_buf());
+    let left: Vec<_> = files_under(sb.draft_file().parent().unwrap());
     assert!(left.is_empty(), "nothing left: {left:?}");
 }

@@ -51,7 +51,7 @@ pub(super) fn undo(state: &mut State) -> Vec<Effect> {
 
 pub(super) fn undone(
     state: &mut State,
-    change: LastChange,
+    change: Box<LastChange>,
     result: Result<(Person, Undone), BackendError>,
 ) -> Vec<Effect> {
     match result {
@@ -69,7 +69,7 @@ pub(super) fn undone(
         Err(e) => {
             state.error(format!("could not undo: {e}"));
             // Still the last change: `u` may try again.
-            state.undo = Some(change);
+            state.undo = Some(*change);
         }
     }
     Vec::new()
