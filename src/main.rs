@@ -31,8 +31,21 @@ struct Args {
     command: Option<rolo::cli::Command>,
 }
 
+/// The log may name people and servers: create it 0600 before the
+/// appender opens it (which would use the umask), tighten an older one.
+fn private_log(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)?
+        .set_permissions(std::fs::Permissions::from_mode(0o600))
+}
+
 fn init_logging(dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     std::fs::create_dir_all(dir).ok()?;
+    private_log(&dir.join("rolo.log")).ok()?;
     let file = tracing_appender::rolling::never(dir, "rolo.log");
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("ROLO_LOG")

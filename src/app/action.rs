@@ -71,6 +71,7 @@ actions! {
     Complete => "complete", "Complete the action name; again for the next candidate", "complete";
     CompleteBack => "complete_back", "The previous candidate", "previous";
     Help => "help", "Show this help", "help";
+    Undo => "undo", "Undo the last change to a person (a queued one is dropped unsent)", "undo";
     Messages => "messages", "Show the message log (the last 100, with times)", "log";
     Quit => "quit", "Quit rolo", "quit";
     NextField => "next_field", "Next field", "next field";
@@ -78,7 +79,8 @@ actions! {
     Save => "save", "Save", "save";
     Cancel => "cancel", "Cancel (asks before discarding changes)", "cancel";
     Confirm => "confirm", "Yes", "yes";
-    Deny => "deny", "No", "no";
+    Deny => "deny", "No (Enter answers No)", "no";
+    DiscardDraft => "discard_draft", "Discard the unsaved note (asks first)", "discard";
     Accept => "accept", "Accept this proposal", "accept";
     Reject => "reject", "Reject this proposal", "reject";
     Apply => "apply", "Apply the accepted proposals", "apply";

@@ -1,6 +1,6 @@
 //! What `update` asks the outside world to do, and what comes back.
 
-use super::state::Draft;
+use super::state::{Draft, LastChange};
 use crate::backend::{BackendError, EnrichOutcome};
 use crate::client::SyncReport;
 use crate::client::flush::FlushReport;
@@ -50,8 +50,12 @@ pub enum Effect {
         text: String,
         what: &'static str,
     },
+    /// Take back the last change to a person (`u`).
+    Undo(LastChange),
     SaveDraft(Draft),
     ClearDraft,
+    /// Set the unsaved note aside, offered again next time.
+    KeepDraft,
     /// Send queued writes and refresh the cache from the server, the
     /// people in `focus` (on screen) first.
     Sync {
@@ -127,9 +131,15 @@ pub enum Msg {
     },
     Copied {
         what: &'static str,
-        result: Result<(), String>,
+        text: String,
+        result: Result<super::clipboard::Copied, String>,
     },
     DraftFound(Draft),
+    /// The last change taken back (or why not).
+    Undone {
+        change: Box<LastChange>,
+        result: Result<(Person, crate::client::Undone), BackendError>,
+    },
     Status(String),
     /// The network layer is waiting ("waiting for rate limit (12s)"), or not.
     Net(Option<String>),

@@ -206,9 +206,18 @@ impl Runner {
                 }
             }),
             Effect::Copy { text, what } => {
-                let result = copy_osc52(&text);
-                let _ = self.tx.send(Msg::Copied { what, result });
+                // On the loop: OSC 52 goes to the terminal between frames,
+                // never in the middle of one; tmux answers in milliseconds.
+                let result = super::clipboard::copy(&text);
+                let _ = self.tx.send(Msg::Copied { what, text, result });
             }
+            Effect::Undo(change) => self.spawn(true, async move {
+                let result = c.undo_person_change(&change.before, &change.after).await;
+                Msg::Undone {
+                    change: Box::new(change),
+                    result,
+                }
+            }),
             Effect::SaveDraft(draft) => {
                 let _ = self.drafts.send(Some(draft));
             }
@@ -217,17 +226,18 @@ impl Runner {
                 let store = self.draft_store.clone();
                 tokio::task::spawn_blocking(move || store.clear());
             }
+            // At once, not in a task: a note typed next must not be the one
+            // set aside.
+            Effect::KeepDraft => {
+                if let Err(e) = self.draft_store.keep() {
+                    let _ = self
+                        .tx
+                        .send(Msg::Status(format!("could not keep the draft: {e}")));
+                }
+            }
         }
         true
     }
-}
-
-/// OSC 52 puts text on the clipboard of the terminal the user sits at,
-/// through SSH and tmux, with no display server needed.
-fn copy_osc52(text: &str) -> Result<(), String> {
-    use crossterm::clipboard::CopyToClipboard;
-    crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text))
-        .map_err(|e| e.to_string())
 }
 
 /// Writes the newest draft; drafts written while a write runs coalesce.

@@ -1,6 +1,7 @@
 //! The interactive app: state, actions, keymap and the event loop.
 
 pub mod action;
+pub mod clipboard;
 pub mod effect;
 pub mod event_loop;
 pub mod input;

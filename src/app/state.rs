@@ -11,6 +11,7 @@ mod form;
 mod messages;
 mod outbox;
 mod review;
+mod undo;
 
 pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
 pub use command_line::{COMMAND_HISTORY_LEN, CommandLine};
@@ -21,6 +22,7 @@ pub use form::{FormField, FormKind, FormSlot, PersonForm};
 pub use messages::{LoggedMessage, MESSAGE_LOG_LEN, MessageLog, lifetime};
 pub use outbox::{OutboxView, QueuedEdit};
 pub use review::{Review, ReviewItem};
+pub use undo::LastChange;
 
 use super::input::LineInput;
 use super::keymap::{KeyMode, KeySeq, Keymap};
@@ -150,6 +152,8 @@ pub struct State {
     pub columns: Vec<crate::config::ui::ListColumn>,
     /// An overlay on its way, with the keys typed for it meanwhile.
     pub awaiting: Option<Awaiting>,
+    /// What `u` takes back: the last change to a person.
+    pub undo: Option<LastChange>,
     /// Terminal size (columns, rows), from resize events.
     pub size: (u16, u16),
     pub quitting: bool,
@@ -187,6 +191,7 @@ impl State {
             command_history: Vec::new(),
             columns: crate::config::ui::DEFAULT_COLUMNS.to_vec(),
             awaiting: None,
+            undo: None,
             size: (100, 30),
             quitting: false,
             next_request: 1,

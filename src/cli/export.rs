@@ -150,5 +150,11 @@ fn private_file(path: &Path) -> Result<std::fs::File, CliError> {
         .truncate(true)
         .mode(0o600)
         .open(path)
+        .and_then(|file| {
+            // `mode` applies to a new file only: an older export kept its own.
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            Ok(file)
+        })
         .map_err(io)
 }

@@ -19,7 +19,9 @@ mod path;
 mod refs;
 mod settle;
 mod sync;
+mod undo;
 mod verify;
+pub use undo::Undone;
 mod write;
 
 pub use deliver::Duplicate;

@@ -177,16 +177,55 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
     }
 }
 
+/// The database holds people and their notes: only its owner may read it.
+/// A new one is created empty with mode 0600 (SQLite gives its `-wal` and
+/// `-shm` files the mode of the database), in a directory created 0700; one
+/// made looser by an older release is tightened, with its `-wal`/`-shm`.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let beside = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    let (wal, shm) = (beside("-wal"), beside("-shm"));
+    for file in [path, wal.as_path(), shm.as_path()] {
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.is_file()
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Open (creating if needed) the database at `path`, in WAL mode with a
     /// busy timeout, and check it is readable.
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            })?;
-        }
+        make_private(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
         let conn = Connection::open(path).map_err(|e| classify(path, e))?;
         Self::init(conn, path)
     }
@@ -591,6 +630,45 @@ mod tests {
         let notes = store.notes_for("p1").unwrap();
         assert_eq!(notes[0].text, "hello");
         assert_eq!(notes[0].person_id, "p1");
+    }
+
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_database_and_its_wal_and_shm_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/dir/db.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        store
+            .import(&[PersonWithNotes {
+                person: person("p1", "Smith"),
+                notes: Vec::new(),
+            }])
+            .unwrap();
+        assert_eq!(mode(&dir.path().join("new/dir")), 0o700);
+        for name in ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"] {
+            assert_eq!(
+                mode(&dir.path().join("new/dir").join(name)),
+                0o600,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_database_left_readable_by_others_is_tightened_on_open() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        drop(Store::open(&path).unwrap());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("db.sqlite-wal")), 0o600);
+        drop(store);
     }
 
     #[test]

@@ -274,7 +274,10 @@ fn archive_and_delete_need_confirmation() {
     assert!(press(&mut s, "n").is_empty());
     assert!(s.overlays.is_empty());
     press(&mut s, "D");
-    let e = press(&mut s, "enter");
+    assert!(press(&mut s, "enter").is_empty(), "Enter answers No");
+    assert!(s.overlays.is_empty());
+    press(&mut s, "D");
+    let e = press(&mut s, "y");
     assert_eq!(e, [Effect::DeletePerson { id: "p-1".into() }]);
     handle(
         &mut s,
@@ -490,10 +493,10 @@ fn draft_restore_reopens_the_editor() {
         panic!()
     };
     assert_eq!(ed.draft(), draft);
-    // Declining clears the draft.
+    // Declining keeps the draft for later.
     let (mut s, _) = at_nunez();
     handle(&mut s, Input::Msg(Msg::DraftFound(draft)));
-    assert_eq!(press(&mut s, "n"), [Effect::ClearDraft]);
+    assert_eq!(press(&mut s, "n"), [Effect::KeepDraft]);
 }
 
 #[test]

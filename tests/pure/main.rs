@@ -10,6 +10,7 @@
 
 mod app_update;
 mod layers;
+mod marks_undo;
 mod power_keys;
 mod readme;
 mod screen;

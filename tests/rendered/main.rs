@@ -13,6 +13,7 @@ mod enrich_review;
 mod help_log;
 mod list_keys;
 mod outbox_view;
+mod power_keys;
 mod rogerroger_app;
 mod scripts;
 mod ui_snapshots;

@@ -24,11 +24,13 @@ mod migrations;
 mod outbox_cli;
 mod outbox_faults;
 mod outbox_processes;
+mod private_files;
 mod rhythm;
 mod rhythm_outbox;
 mod rogerroger;
 mod search_pty;
 mod tmux;
+mod undo;
 
 /// A private HOME running the binary under test (cargo names its path only
 /// to integration tests, hence here and not in the support crate).

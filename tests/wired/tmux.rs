@@ -158,3 +158,30 @@ fn popups_over_devanagari_leave_nothing_100x30() {
 fn popups_over_devanagari_leave_nothing_80x24() {
     popups_over_devanagari_leave_nothing(80, 24);
 }
+
+/// `y e` inside tmux: tmux's default `set-clipboard external` drops the
+/// OSC 52, so the email must be in tmux's own buffer, and the status line
+/// says what was copied and where.
+#[test]
+fn copy_inside_tmux_fills_the_tmux_buffer() {
+    let home = sandbox();
+    // A size of its own: the socket is named by pid and size.
+    let t = Tmux::start(&home, 110, 32);
+    t.wait_until("the demo loaded", |s| s.contains("240 people"));
+    // The first person's record loaded (the detail shows their email).
+    let shown = t.wait_until("the first person's detail", |s| s.contains("Email"));
+    let email = shown
+        .lines()
+        .find_map(|l| l.split("Email").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|e| e.trim_end_matches('│').to_string())
+        .expect("an email in the detail");
+    t.keys(&["y", "e"]);
+    let status = t.wait_until("the copy confirmed", |s| s.contains("copied email"));
+    assert!(status.contains("tmux buffer"), "{status}");
+    assert!(
+        status.contains(&email),
+        "the status names the text:\n{status}"
+    );
+    assert_eq!(t.tmux(&["show-buffer"]), email);
+}

@@ -19,7 +19,10 @@ pub enum Pending {
     },
     DiscardForm,
     DiscardEditor,
+    /// Restore an unsaved note; "no" keeps it on disk for later.
     RestoreDraft(Draft),
+    /// Delete an unsaved note for good (asked from the restore question).
+    DiscardDraft(Draft),
     /// Open an existing person (after a duplicate was refused).
     OpenPerson {
         id: String,
@@ -30,6 +33,8 @@ pub enum Pending {
     },
 }
 
+/// A question; its text may run over several lines (`\n`). Enter answers
+/// No (see `[confirm]` in the keymap): only `y` does what it asks.
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub question: String,

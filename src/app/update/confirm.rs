@@ -5,7 +5,7 @@ use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::KeyMode;
 use crate::app::layer::Layer;
-use crate::app::state::{Draft, Focus, Overlay, Pending, State};
+use crate::app::state::{Confirm, Draft, Focus, Overlay, Pending, State};
 use crate::model::Note;
 
 pub struct ConfirmLayer;
@@ -58,6 +58,13 @@ fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
                     vec![Effect::ClearDraft]
                 }
                 Pending::RestoreDraft(draft) => restore_draft(state, draft),
+                Pending::DiscardDraft(draft) => {
+                    state.info(format!(
+                        "discarded the unsaved note for {}",
+                        draft.person_name
+                    ));
+                    vec![Effect::ClearDraft]
+                }
                 Pending::OpenPerson { id } => {
                     // Leave the refused form and show the existing record.
                     if matches!(state.overlays.last(), Some(Overlay::PersonForm(_))) {
@@ -72,13 +79,64 @@ fn update_confirm(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Deny | Action::Cancel | Action::Back => {
             state.overlays.pop();
-            if let Pending::RestoreDraft(_) = confirm.on_yes {
-                state.info("draft discarded");
-                return vec![Effect::ClearDraft];
+            match confirm.on_yes {
+                // Not now: the draft stays on disk, offered again next time.
+                Pending::RestoreDraft(draft) => {
+                    state.info(format!(
+                        "kept the unsaved note for {} (offered again next start)",
+                        draft.person_name
+                    ));
+                    vec![Effect::KeepDraft]
+                }
+                // Back to the restore question, nothing lost.
+                Pending::DiscardDraft(draft) => {
+                    state
+                        .overlays
+                        .push(Overlay::Confirm(restore_question(draft)));
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
+        Action::DiscardDraft => {
+            if let Pending::RestoreDraft(draft) = confirm.on_yes {
+                state.overlays.pop();
+                state.overlays.push(Overlay::Confirm(Confirm {
+                    question: format!(
+                        "Discard the unsaved note for {}? It cannot be recovered.",
+                        draft.person_name
+                    ),
+                    on_yes: Pending::DiscardDraft(draft),
+                }));
             }
             Vec::new()
         }
         _ => Vec::new(),
+    }
+}
+
+/// How many of a draft's lines the restore question shows.
+const PREVIEW_LINES: usize = 3;
+
+/// "Restore it?", with the draft's first lines so the user knows which.
+pub fn restore_question(draft: Draft) -> Confirm {
+    let mut question = format!("You have an unsaved note for {}:", draft.person_name);
+    if !draft.title.trim().is_empty() {
+        question.push_str(&format!("\n  {}", draft.title.trim()));
+    }
+    let lines: Vec<&str> = draft.text.lines().collect();
+    for line in lines.iter().take(PREVIEW_LINES) {
+        question.push_str(&format!("\n  \u{2502} {line}"));
+    }
+    if lines.len() > PREVIEW_LINES {
+        let more = lines.len() - PREVIEW_LINES;
+        let plural = if more == 1 { "" } else { "s" };
+        question.push_str(&format!("\n  \u{2502} \u{2026} {more} more line{plural}"));
+    }
+    question.push_str("\nRestore it?");
+    Confirm {
+        question,
+        on_yes: Pending::RestoreDraft(draft),
     }
 }
 

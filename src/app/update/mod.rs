@@ -24,6 +24,7 @@ pub(super) mod outbox;
 mod person;
 pub(super) mod review;
 pub(super) mod search;
+mod undo;
 
 pub use msg::update_msg;
 

@@ -4,7 +4,7 @@
 
 use super::{awaiting, conflict, editor, form, list, outbox, review, select_changed};
 use crate::app::effect::{Effect, Msg};
-use crate::app::state::{Confirm, Focus, Overlay, Pending, State, StatusKind};
+use crate::app::state::{Focus, Overlay, State, StatusKind};
 use crate::backend::BackendError;
 use crate::client::flush::FlushReport;
 use crate::model::{Note, Person};
@@ -80,9 +80,14 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::PersonSaved(result) => form::saved(state, result),
+        Msg::PersonSaved(result) => {
+            super::undo::remember(state, &result);
+            form::saved(state, result)
+        }
+        Msg::Undone { change, result } => super::undo::undone(state, change, result),
         Msg::PersonDeleted { id, result } => match result {
             Ok(()) => {
+                super::undo::forget(state, true);
                 state.people.remove(&id);
                 state.focus = Focus::List;
                 state.info("deleted");
@@ -94,7 +99,10 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Msg::NoteSaved(result) => editor::saved(state, result),
+        Msg::NoteSaved(result) => {
+            super::undo::forget(state, result.is_ok());
+            editor::saved(state, result)
+        }
         Msg::NoteDeleted { note_id, result } => match result {
             Ok(()) => {
                 state.detail.notes.retain(|n| n.id != note_id);
@@ -115,22 +123,21 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(awaiting::proposals_arrived(state, &person_id));
             effects
         }
-        Msg::Copied { what, result } => {
+        Msg::Copied { what, text, result } => {
             match result {
-                Ok(()) => state.info(format!("copied {what} to the clipboard")),
+                Ok(to) => state.info(format!(
+                    "copied {what} {} to {}",
+                    crate::sanitize::for_display(&text),
+                    to.places()
+                )),
                 Err(e) => state.error(format!("could not copy: {e}")),
             }
             Vec::new()
         }
         Msg::DraftFound(draft) => {
-            state.overlays.push(Overlay::Confirm(Confirm {
-                question: format!(
-                    "You have an unsaved note for {} ({} chars). Restore it?",
-                    draft.person_name,
-                    draft.text.chars().count()
-                ),
-                on_yes: Pending::RestoreDraft(draft),
-            }));
+            state
+                .overlays
+                .push(Overlay::Confirm(super::confirm::restore_question(draft)));
             Vec::new()
         }
         Msg::Status(s) => {

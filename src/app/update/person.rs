@@ -9,6 +9,9 @@ use crate::model::{EnrichKind, Person};
 
 /// An action on the selected person, or adding one.
 pub(super) fn action(state: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::Undo {
+        return super::undo::undo(state);
+    }
     if action == Action::AddPerson {
         let new = form::for_person(state, FormKind::Create, Person::default());
         form::open(state, new);

@@ -62,6 +62,16 @@ fn writable(state: &State, path: &str) -> bool {
         .is_some_and(|f| state.caps.stores(f))
 }
 
+/// Whether a proposal's field is one the user can see and change again: a
+/// catalogue field this backend stores (`phones[0]` as `phones`), a custom
+/// field, or a profile kept in `extra` (social links, named in the review);
+/// never `initials`, which no form or pane offers, nor a key rolo does not
+/// know.
+fn shown(state: &State, path: &str) -> bool {
+    let base = path.split('[').next().unwrap_or(path);
+    base != "initials" && (base.starts_with("extra.") || writable(state, base))
+}
+
 fn item(
     state: &State,
     proposal: FieldProposal,
@@ -92,12 +102,23 @@ fn labels(items: &[ReviewItem]) -> String {
 }
 
 /// Proposals to accept or reject; nothing is applied yet.
+/// Only fields the form and the detail pane show and rolo can write here
+/// are offered: a proposal for any other (`initials`, a field this backend
+/// does not store) could be accepted but never seen or changed again.
 fn open_proposals(state: &mut State, person: Person, props: Vec<FieldProposal>) {
+    let offered = props.len();
     let items: Vec<ReviewItem> = props
         .into_iter()
+        .filter(|p| shown(state, &p.field))
         .map(|p| item(state, p, None, false))
         .collect();
     let n = items.len();
+    if n == 0 {
+        state.info(format!(
+            "nothing to enrich: {offered} proposal(s), none for a field rolo shows"
+        ));
+        return;
+    }
     state.overlays.push(Overlay::Review(Review {
         person,
         before: None,
