@@ -10,17 +10,25 @@
 //! on rather than done twice:
 //! 1. the survivor is edited to the merged values (onto the server's
 //!    current record, the merge's fields winning);
-//! 2. on an API with a merge of its own (Rhythm's `PUT …/{id}/merge`), that
+//! 2. every note of the others (as the server has them, while they can
+//!    still be read) is created on the survivor, counted by content against
+//!    what the survivor holds. The originals stay with the archived records
+//!    (a deleted or merged-away record takes its own along; the copies are
+//!    on the survivor);
+//! 3. on an API with a merge of its own (Rhythm's `PUT …/{id}/merge`), that
 //!    endpoint merges the others away, unless the survivor's `merged_ids`
 //!    already name them; elsewhere each other record is archived, or
 //!    deleted where the user asked and the backend can;
-//! 3. every note of the others is created on the survivor, counted by
-//!    content against what the survivor holds; what the merge meant the
-//!    survivor to keep but the backend could not store (a second email on a
-//!    one-email API, an unknown server field) goes into one more note, so
-//!    nothing of the merged records is lost. The originals stay with the
-//!    archived records (a deleted record takes its notes along; its copies
-//!    are on the survivor).
+//! 4. what the merge meant the survivor to keep but the backend did not
+//!    store (a second email on a one-email API, an unknown server field it
+//!    cannot write) goes into one more note, so nothing of the merged
+//!    records is lost.
+//!
+//! Rhythm's document says its merge "signals other microservices to
+//! complete the merge" without saying what they do; the fake fills the
+//! survivor's empty fields from the sources and removes them. Notes are
+//! moved before the merge, so the sources' notes are still readable and the
+//! survivor's `notes` is no longer empty for the server to fill.
 //!
 //! Then the survivor and their notes are read back: that is the new base.
 
@@ -132,8 +140,8 @@ impl Client {
         }
         let mut notes = notes.into_iter();
         let kept = notes.next().unwrap_or_default();
-        let moved: Vec<Note> = notes.flatten().collect();
-        if !moved.is_empty() && !caps.notes {
+        let moved: Vec<Vec<Note>> = notes.collect();
+        if moved.iter().any(|n| !n.is_empty()) && !caps.notes {
             return Err(BackendError::Unsupported(format!(
                 "{} cannot keep notes",
                 self.kind()
@@ -202,6 +210,19 @@ pub(super) async fn send(client: &Client, op: &Op) -> Result<Outcome> {
     let caps = client.capabilities();
     let id = &plan.survivor;
     edit_survivor(backend, base, merged).await?;
+    if caps.notes {
+        // The others' notes as the server has them while they can still be
+        // read (a merge endpoint removes them); the cache's otherwise.
+        let mut owed = Vec::new();
+        for (other, cached) in plan.others.iter().zip(moved) {
+            match backend.list_notes(other).await {
+                Ok(notes) => owed.extend(notes),
+                Err(BackendError::NotFound(_)) => owed.extend(cached.iter().cloned()),
+                Err(e) => return Err(e),
+            }
+        }
+        move_notes(backend, &caps, id, kept, &owed).await?;
+    }
     if caps.merge {
         let now = backend.get_person(id).await?;
         let done = merged_ids(&now);
@@ -220,12 +241,10 @@ pub(super) async fn send(client: &Client, op: &Op) -> Result<Outcome> {
         }
     }
     let now = backend.get_person(id).await?;
-    let mut owed: Vec<Note> = kept.iter().chain(moved.iter()).cloned().collect();
-    if let Some(note) = leftovers(client.kind(), base, merged, others, &now) {
-        owed.push(note);
-    }
-    if caps.notes {
-        move_notes(backend, &caps, id, &owed).await?;
+    if caps.notes
+        && let Some(note) = leftovers(client.kind(), base, merged, others, &now)
+    {
+        move_notes(backend, &caps, id, &[], &[note]).await?;
     }
     let notes = if caps.notes {
         backend.list_notes(id).await?
@@ -306,25 +325,35 @@ fn merged_ids(p: &Person) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn note_key(n: &Note) -> (String, String) {
-    (n.title.trim().to_string(), n.text.trim().to_string())
+/// A note's content as the backend keeps it (titles only where it has them).
+fn note_key(caps: &Capabilities, n: &Note) -> (String, String) {
+    let title = if caps.note_titles { n.title.trim() } else { "" };
+    (title.to_string(), n.text.trim().to_string())
 }
 
-/// Step 3: every note owed to the survivor is there, counted by content (a
-/// note the server moved itself, or an earlier attempt created, is not
-/// created again; two "Called, no answer" stay two).
+/// Every note owed to the survivor is there, counted by content: the
+/// survivor's notes beyond its own (`kept`) count as copies already made (by
+/// an earlier attempt, or by the server), so none is created twice and two
+/// "Called, no answer" stay two.
 async fn move_notes(
     backend: &dyn Backend,
     caps: &Capabilities,
     survivor: &str,
+    kept: &[Note],
     owed: &[Note],
 ) -> Result<()> {
+    let key = |n: &Note| note_key(caps, n);
     let mut have: HashMap<(String, String), usize> = HashMap::new();
     for n in backend.list_notes(survivor).await? {
-        *have.entry(note_key(&n)).or_default() += 1;
+        *have.entry(key(&n)).or_default() += 1;
+    }
+    for n in kept {
+        if let Some(c) = have.get_mut(&key(n)) {
+            *c = c.saturating_sub(1);
+        }
     }
     for note in owed {
-        let key = note_key(note);
+        let key = key(note);
         if let Some(count) = have.get_mut(&key).filter(|c| **c > 0) {
             *count -= 1;
             continue;
@@ -408,7 +437,6 @@ pub fn leftovers(
     }
     let names: Vec<String> = others.iter().map(|o| o.full_name()).collect();
     Some(Note {
-        title: "Kept from a merge".into(),
         text: format!(
             "Merged from {}; {kind} did not store these on this record:\n{}",
             names.join(", "),

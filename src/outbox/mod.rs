@@ -80,9 +80,11 @@ pub enum Op {
         /// `moved`, what the survivor must hold once it is done.
         #[serde(default)]
         kept: Vec<Note>,
-        /// The others' notes, each to be created on the survivor.
+        /// Each other's notes as the cache had them, in plan order: to be
+        /// created on the survivor (what the server holds wins, where it
+        /// can still be read).
         #[serde(default)]
-        moved: Vec<Note>,
+        moved: Vec<Vec<Note>>,
     },
     /// Holds `id`'s later writes (and a sync's refresh) while its merge into
     /// `into` is queued. Never sent: it leaves with the merge.
@@ -222,8 +224,9 @@ impl Op {
             Op::FlagNote { flagged, .. } => vec![format!("flagged={flagged}")],
             Op::MergePeople { others, moved, .. } => {
                 let mut out: Vec<String> = others.iter().map(|o| o.full_name()).collect();
-                if !moved.is_empty() {
-                    out.push(format!("{} notes moved", moved.len()));
+                let notes = moved.iter().map(Vec::len).sum::<usize>();
+                if notes > 0 {
+                    out.push(format!("{notes} notes moved"));
                 }
                 out
             }
@@ -272,7 +275,7 @@ impl Op {
                 fix(&mut merged.id);
                 others.iter_mut().for_each(|o| fix(&mut o.id));
                 kept.iter_mut()
-                    .chain(moved.iter_mut())
+                    .chain(moved.iter_mut().flatten())
                     .for_each(|n| fix(&mut n.person_id));
             }
             Op::MergedInto { id, into } => {

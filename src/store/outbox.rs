@@ -617,7 +617,7 @@ impl Store {
                 // Undo while queued: the survivor as it was, without the
                 // moved copies, the others back as they were.
                 upsert_person_in(&tx, base)?;
-                for (n, note) in moved.iter().enumerate() {
+                for (n, note) in moved.iter().flatten().enumerate() {
                     tx.execute(
                         "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
                         [&plan.survivor, &moved_note_id(n, note)],
@@ -798,7 +798,7 @@ pub(super) fn apply_to_cache(conn: &Connection, op: &Op) -> Result<()> {
             ..
         } => {
             upsert_person_in(conn, merged)?;
-            for (n, note) in moved.iter().enumerate() {
+            for (n, note) in moved.iter().flatten().enumerate() {
                 let mut copy = note.clone();
                 copy.id = moved_note_id(n, note);
                 copy.person_id = merged.id.clone();
@@ -1196,7 +1196,7 @@ mod tests {
             merged,
             others: vec![bob],
             kept: Vec::new(),
-            moved: s.notes_for("p2").unwrap(),
+            moved: vec![s.notes_for("p2").unwrap()],
         }
     }
 
