@@ -19,6 +19,7 @@ mod e2e_pty;
 mod edit_in_editor;
 mod import_export;
 mod introzy;
+mod merge;
 mod migrations;
 mod outbox_cli;
 mod outbox_faults;
