@@ -368,3 +368,81 @@ async fn two_clients_on_one_cache_send_one_queued_merge_once() {
         .count();
     assert_eq!(archives, 1, "archived once");
 }
+
+// ------------------------------------------------------------ rolo merge ----
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolo_merge_sends_the_merge_and_prints_the_survivor() {
+    let fake = backends::rogerroger().await;
+    let (a, b) = seed_rr(&fake);
+    let home = backends::with_profile(crate::sandbox(), &fake, "rr", 6000);
+    let out = home.run_async(&["sync"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home
+        .run_async(&["merge", &a, &b, "--pick", "emails=1"])
+        .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["id"], a.as_str());
+    assert_eq!(printed["jobTitle"], "CTO");
+    let raw = fake.raw(&a).unwrap();
+    let emails = raw["emailAddresses"].to_string();
+    assert!(emails.contains("ann@home.example"), "{raw:#}");
+    assert!(
+        !emails.contains("ann@acme.example"),
+        "picked the other's: {raw:#}"
+    );
+    let notes: Vec<String> = fake.raw_notes_of(&a).into_iter().map(|n| n.0).collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(fake.raw(&b).unwrap()["archivedAt"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolo_merge_refuses_clearly_with_the_exit_code_of_each_mistake() {
+    let fake = backends::rogerroger().await;
+    let (a, b) = seed_rr(&fake);
+    let home = backends::with_profile(crate::sandbox(), &fake, "rr", 6000);
+    assert!(home.run_async(&["sync"]).await.status.success());
+    let cases: [(&[&str], i32, &str); 5] = [
+        (&["merge", &a, &a], 2, "named twice"),
+        (&["merge", &a, &b, &b], 2, "named twice"),
+        (
+            &["merge", &a, "00000000-0000-4000-8000-000000000000"],
+            3,
+            "not found",
+        ),
+        (&["merge", &a, &b, "--delete"], 2, "cannot delete people"),
+        (
+            &["merge", &a, &b, "--pick", "jobTitle=5"],
+            2,
+            "--pick jobTitle=5",
+        ),
+    ];
+    for (args, code, words) in cases {
+        let out = home.run_async(args).await;
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(words), "{args:?}: {}", stderr(&out));
+    }
+    assert!(
+        fake.raw(&b).unwrap()["archivedAt"].is_null(),
+        "nothing was merged"
+    );
+    assert_eq!(fake.raw_notes_of(&a).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolo_merge_of_a_locked_rhythm_contact_is_refused() {
+    let fake = backends::rhythm().await;
+    let (a, b) = seed_rh(&fake);
+    fake.set_locked(&b, true);
+    let home = backends::with_profile(crate::sandbox(), &fake, "rh", 6000);
+    assert!(home.run_async(&["sync"]).await.status.success());
+    let out = home.run_async(&["merge", &a, &b]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("locked"), "{}", stderr(&out));
+    assert!(fake.raw(&b).is_some());
+}
