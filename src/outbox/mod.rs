@@ -222,16 +222,22 @@ impl Op {
                 })]
             }
             Op::FlagNote { flagged, .. } => vec![format!("flagged={flagged}")],
-            Op::MergePeople { others, moved, .. } => {
-                let mut out: Vec<String> = others.iter().map(|o| o.full_name()).collect();
+            Op::MergePeople {
+                merged,
+                others,
+                moved,
+                ..
+            } => {
+                let mut out = vec![format!("{} into {}", others.len(), merged.full_name())];
                 let notes = moved.iter().map(Vec::len).sum::<usize>();
-                if notes > 0 {
-                    out.push(format!("{notes} notes moved"));
+                match notes {
+                    0 => {}
+                    1 => out.push("1 note moved".into()),
+                    n => out.push(format!("{n} notes moved")),
                 }
                 out
             }
-            Op::MergedInto { into, .. } => vec![format!("into {into}")],
-            Op::DeletePerson { .. } | Op::DeleteNote { .. } => Vec::new(),
+            Op::DeletePerson { .. } | Op::DeleteNote { .. } | Op::MergedInto { .. } => Vec::new(),
         }
     }
 

@@ -251,9 +251,12 @@ impl Store {
                     merging.insert((other.clone(), plan.survivor.clone()), seq);
                 }
             }
-            // A record merged away waits for its merge.
+            // A record merged away waits with its merge: held up for the
+            // user only when the merge is.
             let marker = match &op {
-                Op::MergedInto { id, into } => merging.get(&(id.clone(), into.clone())).copied(),
+                Op::MergedInto { id, into } if stuck.contains_key(into) => {
+                    merging.get(&(id.clone(), into.clone())).copied()
+                }
                 _ => None,
             };
             let state = match (
@@ -1233,7 +1236,12 @@ mod tests {
         let entries = s.entries(0).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].op.describe(), "merge: 1 into Ann");
+        assert_eq!(entries[1].state, EntryState::Pending);
+        assert_eq!(entries[1].op.action(), "merged away");
+        s.refuse(seq, "locked").unwrap();
+        let entries = s.entries(0).unwrap();
         assert_eq!(entries[1].state, EntryState::Blocked { behind: seq });
+        s.retry_op(seq).unwrap();
         let got = claim(&mut s, "A", 0).unwrap();
         assert_eq!(got.seq, seq);
         assert_eq!(claim(&mut s, "B", 0), None, "the marker is not sendable");

@@ -446,3 +446,42 @@ async fn rolo_merge_of_a_locked_rhythm_contact_is_refused() {
     assert!(stderr(&out).contains("locked"), "{}", stderr(&out));
     assert!(fake.raw(&b).is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_rolo_sync_processes_send_one_queued_merge_once() {
+    let fake = backends::rogerroger().await;
+    let (a, b) = seed_rr(&fake);
+    let home = backends::with_profile(crate::sandbox(), &fake, "rr", 100_000);
+    assert!(home.run_async(&["sync"]).await.status.success());
+    // Queued in the profile's cache, not sent: the server is slow to
+    // answer, so both processes find it waiting.
+    let client = remote(&fake, &home.cache_db("rr"));
+    client
+        .merge_people(&MergePlan::new(a.clone(), vec![b.clone()]))
+        .await
+        .unwrap();
+    drop(client);
+    fake.set_latency(std::time::Duration::from_millis(40));
+    let (one, two) = tokio::join!(home.run_async(&["sync"]), home.run_async(&["sync"]));
+    for out in [&one, &two] {
+        assert!(out.status.success(), "{}", stderr(out));
+    }
+    let notes: Vec<String> = fake.raw_notes_of(&a).into_iter().map(|n| n.0).collect();
+    check_survivor(
+        &fake.raw(&a).unwrap(),
+        &notes,
+        &["ann@home.example", "4242"],
+    );
+    let archives = fake
+        .recorder()
+        .log()
+        .iter()
+        .filter(|r| r.method.as_str() == "PATCH" && r.path.ends_with(&b))
+        .count();
+    assert_eq!(archives, 1, "archived once");
+    let left = Store::open(&home.cache_db("rr"))
+        .unwrap()
+        .queued_count()
+        .unwrap();
+    assert_eq!(left, 0);
+}
