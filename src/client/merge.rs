@@ -506,7 +506,14 @@ mod tests {
         let plan = MergePlan::new("a".into(), vec!["b".into()]);
         let merged = merged_person(&[base.clone(), other.clone()], &plan);
         let server = base.clone();
-        let note = leftovers("introzy", &base, &merged, &[other.clone()], &server).unwrap();
+        let note = leftovers(
+            "introzy",
+            &base,
+            &merged,
+            std::slice::from_ref(&other),
+            &server,
+        )
+        .unwrap();
         assert!(note.text.contains("email: ann@home.nl"), "{}", note.text);
         assert!(note.text.contains("legacy_id: L-7"));
         assert!(!note.text.contains("sys_version"));
