@@ -30,6 +30,8 @@ pub enum Effect {
     DeletePerson {
         id: String,
     },
+    /// Merge duplicates as the review pane planned it.
+    MergePeople(crate::model::merge::MergePlan),
     SaveNote {
         person_id: String,
         note: Note,
@@ -119,6 +121,12 @@ pub enum Msg {
     PersonDeleted {
         id: String,
         result: Result<(), BackendError>,
+    },
+    /// A merge done (local) or queued (remote): the survivor as the
+    /// store shows it, and how many were merged into it.
+    Merged {
+        merged: usize,
+        result: Result<Person, BackendError>,
     },
     NoteSaved(Result<Note, BackendError>),
     NoteDeleted {

@@ -108,6 +108,12 @@ impl Runner {
                 let result = c.delete_person(&id).await;
                 Msg::PersonDeleted { id, result }
             }),
+            Effect::MergePeople(plan) => self.spawn(true, async move {
+                Msg::Merged {
+                    merged: plan.others.len(),
+                    result: c.merge_people(&plan).await,
+                }
+            }),
             Effect::SaveNote { person_id, note } => self.spawn(true, async move {
                 Msg::NoteSaved(c.save_note(&person_id, &note).await)
             }),

@@ -144,6 +144,16 @@ pub trait Backend: Send + Sync {
 
     async fn enrich(&self, person: &Person) -> Result<EnrichOutcome>;
 
+    /// Merge `others` into `survivor` with the API's own merge (where
+    /// `capabilities().merge`): the server fills the survivor's gaps and
+    /// removes the others. The answer is the survivor as it is now.
+    async fn merge_records(&self, _survivor: &str, _others: &[String]) -> Result<Person> {
+        Err(BackendError::Unsupported(format!(
+            "{} has no merge of its own",
+            self.kind()
+        )))
+    }
+
     /// Definitions of the custom fields (labels, types, select options),
     /// where the CRM has them; otherwise none and keys are shown as they are.
     async fn custom_field_defs(&self) -> Result<Vec<crate::model::CustomFieldDef>> {

@@ -22,6 +22,7 @@ pub mod exit;
 mod export;
 mod import;
 mod list;
+mod merge;
 mod note;
 mod outbox;
 mod output;
@@ -97,6 +98,19 @@ pub enum Command {
         id: String,
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         sets: Vec<String>,
+    },
+    /// Merge duplicates into SURVIVOR: its value wins where both have one, lists are
+    /// unioned, every note moves to it, the others are archived (--delete: deleted where
+    /// the backend can). --pick FIELD=N takes record N's value (0 the survivor, 1.. the
+    /// others in order); --pick emails=all keeps every record's entries.
+    Merge {
+        survivor: String,
+        #[arg(required = true)]
+        others: Vec<String>,
+        #[arg(long)]
+        delete: bool,
+        #[arg(long = "pick", value_name = "FIELD=N")]
+        picks: Vec<String>,
     },
     /// Notes of a person.
     #[command(subcommand)]
@@ -235,6 +249,20 @@ pub async fn run(
             edit_in_editor::run(client, &id, out, err).await
         }
         Command::Edit { id, sets } => edit::run(client, &id, &sets, out, err).await,
+        Command::Merge {
+            survivor,
+            others,
+            delete,
+            picks,
+        } => {
+            let args = merge::Args {
+                survivor: &survivor,
+                others: &others,
+                delete,
+                picks: &picks,
+            };
+            merge::run(client, args, out, err).await
+        }
         Command::Note(command) => note::run(client, command, out, err).await,
         Command::Completions { .. } | Command::Man { .. } => {
             let root = <Command as Subcommand>::augment_subcommands(clap::Command::new("rolo"));

@@ -265,6 +265,9 @@ async fn send(client: &Client, claim: &Claim) -> Result<Outcome, BackendError> {
                 note: saved,
             }
         }
+        Op::MergePeople { .. } => super::merge::send(client, &claim.op).await?,
+        // Never claimed: it leaves the outbox with its merge.
+        Op::MergedInto { .. } => Outcome::Nothing,
     })
 }
 
@@ -311,7 +314,7 @@ async fn learn_client_ids(client: &Client, claim: &Claim, outcome: &Outcome) {
     let (kind, got) = match outcome {
         Outcome::Person { person, .. } => ("person", person.id.clone()),
         Outcome::Note { note, .. } => ("note", note.id.clone()),
-        Outcome::Nothing => return,
+        Outcome::Merged { .. } | Outcome::Nothing => return,
     };
     let kept = got == chosen;
     let _ = client
@@ -398,6 +401,7 @@ async fn refusal(client: &Client, claim: &mut Claim, e: BackendError, merged: bo
         (op, BackendError::NotFound(words)) => {
             let gone = match op {
                 Op::UpdateNote { .. } | Op::FlagNote { .. } => "the note",
+                Op::MergePeople { .. } => "a record of the merge",
                 _ => "the person",
             };
             let why = format!(

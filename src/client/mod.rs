@@ -15,6 +15,7 @@ use crate::backend::{Backend, BackendError, EnrichOutcome};
 mod deliver;
 pub mod flush;
 mod lease;
+pub mod merge;
 mod path;
 mod refs;
 mod settle;

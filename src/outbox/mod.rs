@@ -5,6 +5,7 @@
 
 mod merge;
 
+use crate::model::merge::MergePlan;
 use crate::model::{Note, Person};
 pub use merge::{
     FieldConflict, Merge, changed_fields, content_eq, holds_edit, is_bookkeeping_extra, merge,
@@ -63,6 +64,34 @@ pub enum Op {
         note_id: String,
         flagged: bool,
     },
+    /// `plan.others` merged into `plan.survivor` (see `model::merge`): the
+    /// survivor edited to `merged`, the notes moved, the others archived
+    /// or deleted (on APIs with a merge endpoint, that endpoint). Carries
+    /// what delivery and its read-back need, and what undo puts back.
+    MergePeople {
+        plan: MergePlan,
+        /// The survivor as the merge started from it (its version is checked).
+        base: Person,
+        /// The survivor after the merge, as the cache shows it.
+        merged: Person,
+        /// The others as they were, in plan order.
+        others: Vec<Person>,
+        /// The survivor's own notes when the merge was queued: with
+        /// `moved`, what the survivor must hold once it is done.
+        #[serde(default)]
+        kept: Vec<Note>,
+        /// Each other's notes as the cache had them, in plan order: to be
+        /// created on the survivor (what the server holds wins, where it
+        /// can still be read).
+        #[serde(default)]
+        moved: Vec<Vec<Note>>,
+    },
+    /// Holds `id`'s later writes (and a sync's refresh) while its merge into
+    /// `into` is queued. Never sent: it leaves with the merge.
+    MergedInto {
+        id: String,
+        into: String,
+    },
 }
 
 impl Op {
@@ -76,7 +105,19 @@ impl Op {
             | Op::UpdateNote { person_id, .. }
             | Op::DeleteNote { person_id, .. }
             | Op::FlagNote { person_id, .. } => person_id,
+            Op::MergePeople { plan, .. } => &plan.survivor,
+            Op::MergedInto { id, .. } => id,
         }
+    }
+
+    /// Every person this write concerns: the person, and for a merge the
+    /// records merged away.
+    pub fn people(&self) -> Vec<&str> {
+        let mut out = vec![self.person_id()];
+        if let Op::MergePeople { plan, .. } = self {
+            out.extend(plan.others.iter().map(String::as_str));
+        }
+        out
     }
 
     /// A short description for status lines and `rolo sync`.
@@ -94,6 +135,10 @@ impl Op {
             Op::DeleteNote { .. } => "delete note".into(),
             Op::FlagNote { flagged: true, .. } => "flag note".into(),
             Op::FlagNote { flagged: false, .. } => "unflag note".into(),
+            Op::MergePeople { merged, others, .. } => {
+                format!("merge: {} into {}", others.len(), merged.full_name())
+            }
+            Op::MergedInto { .. } => "merged away".into(),
         }
     }
 
@@ -119,7 +164,7 @@ impl Op {
     /// a sent op must have none.
     pub fn local_refs(&self) -> Vec<&str> {
         let own = self.creates();
-        let mut ids = vec![self.person_id()];
+        let mut ids = self.people();
         ids.extend(self.note_id());
         ids.retain(|id| is_local_id(id) && Some(*id) != own);
         ids.dedup();
@@ -142,6 +187,8 @@ impl Op {
             Op::DeleteNote { .. } => "delete note",
             Op::FlagNote { flagged: true, .. } => "flag note",
             Op::FlagNote { flagged: false, .. } => "unflag note",
+            Op::MergePeople { .. } => "merge",
+            Op::MergedInto { .. } => "merged away",
         }
     }
 
@@ -175,7 +222,22 @@ impl Op {
                 })]
             }
             Op::FlagNote { flagged, .. } => vec![format!("flagged={flagged}")],
-            Op::DeletePerson { .. } | Op::DeleteNote { .. } => Vec::new(),
+            Op::MergePeople {
+                merged,
+                others,
+                moved,
+                ..
+            } => {
+                let mut out = vec![format!("{} into {}", others.len(), merged.full_name())];
+                let notes = moved.iter().map(Vec::len).sum::<usize>();
+                match notes {
+                    0 => {}
+                    1 => out.push("1 note moved".into()),
+                    n => out.push(format!("{n} notes moved")),
+                }
+                out
+            }
+            Op::DeletePerson { .. } | Op::DeleteNote { .. } | Op::MergedInto { .. } => Vec::new(),
         }
     }
 
@@ -204,6 +266,27 @@ impl Op {
             } => {
                 fix(person_id);
                 fix(note_id);
+            }
+            Op::MergePeople {
+                plan,
+                base,
+                merged,
+                others,
+                kept,
+                moved,
+            } => {
+                fix(&mut plan.survivor);
+                plan.others.iter_mut().for_each(fix);
+                fix(&mut base.id);
+                fix(&mut merged.id);
+                others.iter_mut().for_each(|o| fix(&mut o.id));
+                kept.iter_mut()
+                    .chain(moved.iter_mut().flatten())
+                    .for_each(|n| fix(&mut n.person_id));
+            }
+            Op::MergedInto { id, into } => {
+                fix(id);
+                fix(into);
             }
         }
     }

@@ -29,6 +29,14 @@ pub enum Outcome {
         local_id: Option<String>,
         note: Note,
     },
+    /// A merge went through: the survivor and their notes as the server
+    /// has them now, and each other record as it stands (`None`: gone,
+    /// deleted or merged away by the server).
+    Merged {
+        person: Person,
+        notes: Vec<Note>,
+        others: Vec<(String, Option<Person>)>,
+    },
     Nothing,
 }
 
@@ -108,8 +116,62 @@ impl Store {
             ],
         )?;
         let seq = tx.last_insert_rowid();
+        if let Op::MergePeople { plan, .. } = &op {
+            for other in &plan.others {
+                let marker = Op::MergedInto {
+                    id: other.clone(),
+                    into: plan.survivor.clone(),
+                };
+                tx.execute(
+                    "INSERT INTO outbox(person_id, op, created_at) VALUES (?1, ?2, ?3)",
+                    params![other, serde_json::to_string(&marker)?, now_iso()],
+                )?;
+            }
+        }
         tx.commit()?;
         Ok((seq, op))
+    }
+
+    /// A local workspace's merge, at once and in one transaction: the
+    /// survivor becomes `merged` unless it changed since `base_version`
+    /// (then `false`, nothing done), the others' notes move to it, and the
+    /// others are archived (or deleted with `delete`).
+    pub fn merge_now(
+        &mut self,
+        merged: &Person,
+        base_version: Option<&str>,
+        others: &[String],
+        delete: bool,
+    ) -> Result<bool> {
+        let tx = self.write_tx()?;
+        let current = get_person_in(&tx, &merged.id)?;
+        if current.as_ref().map(|c| c.version.as_deref()) != Some(base_version) {
+            return Ok(false);
+        }
+        upsert_person_in(&tx, merged)?;
+        for other in others {
+            // Note ids are unique per person only: one the survivor has
+            // already moves under a new name rather than being lost.
+            tx.execute(
+                "UPDATE notes SET person_id = ?1 WHERE person_id = ?2
+                   AND id NOT IN (SELECT id FROM notes WHERE person_id = ?1)",
+                [&merged.id, other],
+            )?;
+            tx.execute(
+                "UPDATE notes SET person_id = ?1, id = id || '-' || ?2 WHERE person_id = ?2",
+                [&merged.id, other],
+            )?;
+            if delete {
+                tx.execute("DELETE FROM people WHERE id = ?1", [other])?;
+            } else if let Some(mut p) = get_person_in(&tx, other)? {
+                p.archived = true;
+                p.updated_at = merged.updated_at.clone();
+                p.version = Some(uuid::Uuid::new_v4().simple().to_string());
+                upsert_person_in(&tx, &p)?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Every queued op, oldest first.
@@ -178,12 +240,29 @@ impl Store {
         })?;
         // The first op of each person that needs the user blocks the rest.
         let mut stuck: HashMap<String, i64> = HashMap::new();
+        let mut merging: HashMap<(String, String), i64> = HashMap::new();
         let mut out = Vec::new();
         for row in rows {
             let (seq, person_id, op, state, attempts, error, queued_at, maybe_sent, claimed, name) =
                 row?;
             let op: Op = serde_json::from_str(&op)?;
-            let state = match (stuck.get(&person_id), OpState::parse(&state)) {
+            if let Op::MergePeople { plan, .. } = &op {
+                for other in &plan.others {
+                    merging.insert((other.clone(), plan.survivor.clone()), seq);
+                }
+            }
+            // A record merged away waits with its merge: held up for the
+            // user only when the merge is.
+            let marker = match &op {
+                Op::MergedInto { id, into } if stuck.contains_key(into) => {
+                    merging.get(&(id.clone(), into.clone())).copied()
+                }
+                _ => None,
+            };
+            let state = match (
+                stuck.get(&person_id).or(marker.as_ref()),
+                OpState::parse(&state),
+            ) {
                 (Some(&behind), _) => EntryState::Blocked { behind },
                 (None, OpState::Refused) => EntryState::Refused,
                 (None, OpState::Conflict) => EntryState::Conflict,
@@ -196,6 +275,7 @@ impl Store {
             let person_name = name.unwrap_or_else(|| match &op {
                 Op::CreatePerson { person } => person.full_name(),
                 Op::UpdatePerson { edited, .. } => edited.full_name(),
+                Op::MergePeople { merged, .. } => merged.full_name(),
                 _ => person_id.clone(),
             });
             out.push(OutboxEntry {
@@ -224,6 +304,7 @@ impl Store {
                 "SELECT o.seq, o.person_id, o.claim_owner, o.claim_until FROM outbox o
                  WHERE o.state = 'pending'
                    AND o.seq = (SELECT min(i.seq) FROM outbox i WHERE i.person_id = o.person_id)
+                   AND json_extract(o.op, '$.op') IS NOT 'merged_into'
                  ORDER BY o.seq",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -394,6 +475,32 @@ impl Store {
                     .filter(|p| !p.is_empty())
                     .or(owner);
             }
+            Outcome::Merged {
+                person,
+                notes,
+                others,
+            } => {
+                upsert_person_in(&tx, person)?;
+                tx.execute("DELETE FROM notes WHERE person_id = ?1", [&person.id])?;
+                for n in notes {
+                    let mut n = n.clone();
+                    n.person_id = person.id.clone();
+                    upsert_note_in(&tx, &n)?;
+                }
+                for (id, now) in others {
+                    drop_markers_in(&tx, id, &person.id)?;
+                    match now {
+                        Some(p) => upsert_person_in(&tx, p)?,
+                        None => {
+                            tx.execute("DELETE FROM people WHERE id = ?1", [id])?;
+                            tx.execute("DELETE FROM notes WHERE person_id = ?1", [id])?;
+                        }
+                    }
+                    reapply_in(&tx, id)?;
+                }
+                rebase_later_in(&tx, person)?;
+                owner = Some(person.id.clone());
+            }
             Outcome::Nothing => {}
         }
         if let Some(person) = owner {
@@ -447,6 +554,18 @@ impl Store {
             return Ok(None);
         };
         let op: Op = serde_json::from_str(&op)?;
+        if let Op::MergedInto { id, into } = &op {
+            // Only the merge it belongs to can be undone, and with it this.
+            let merge = merge_of_in(&tx, id, into)?;
+            drop(tx);
+            return match merge {
+                Some(m) => self.drop_op(m),
+                None => {
+                    self.discard_op(seq)?;
+                    Ok(Some(Dropped::default()))
+                }
+            };
+        }
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         let mut dropped = Dropped::default();
         match &op {
@@ -491,6 +610,30 @@ impl Store {
                 set_flag_in(&tx, person_id, note_id, !flagged)?;
                 dropped.refresh = Some(person_id.clone());
             }
+            Op::MergePeople {
+                plan,
+                base,
+                others,
+                moved,
+                ..
+            } => {
+                // Undo while queued: the survivor as it was, without the
+                // moved copies, the others back as they were.
+                upsert_person_in(&tx, base)?;
+                for (n, note) in moved.iter().flatten().enumerate() {
+                    tx.execute(
+                        "DELETE FROM notes WHERE person_id = ?1 AND id = ?2",
+                        [&plan.survivor, &moved_note_id(n, note)],
+                    )?;
+                }
+                for other in others {
+                    drop_markers_in(&tx, &other.id, &plan.survivor)?;
+                    upsert_person_in(&tx, other)?;
+                    reapply_in(&tx, &other.id)?;
+                }
+                dropped.refresh = Some(person_id.clone());
+            }
+            Op::MergedInto { .. } => {}
             Op::DeletePerson { .. } | Op::UpdateNote { .. } | Op::DeleteNote { .. } => {
                 dropped.refresh = Some(person_id.clone());
             }
@@ -651,7 +794,58 @@ pub(super) fn apply_to_cache(conn: &Connection, op: &Op) -> Result<()> {
             note_id,
             flagged,
         } => set_flag_in(conn, person_id, note_id, *flagged),
+        Op::MergePeople {
+            merged,
+            others,
+            moved,
+            ..
+        } => {
+            upsert_person_in(conn, merged)?;
+            for (n, note) in moved.iter().flatten().enumerate() {
+                let mut copy = note.clone();
+                copy.id = moved_note_id(n, note);
+                copy.person_id = merged.id.clone();
+                upsert_note_in(conn, &copy)?;
+            }
+            // Shown archived until the server has the merge (deleted ones
+            // too: undo must be able to bring them back).
+            for other in others {
+                if let Some(mut p) = get_person_in(conn, &other.id)? {
+                    p.archived = true;
+                    upsert_person_in(conn, &p)?;
+                }
+            }
+            Ok(())
+        }
+        Op::MergedInto { .. } => Ok(()),
     }
+}
+
+/// The id the `n`th note moved by a queued merge has in the cache until the
+/// server names its copy: the same every time the op is applied again
+/// (note ids are unique per person only, hence the position).
+pub fn moved_note_id(n: usize, note: &Note) -> String {
+    format!("{}merged-{n}-{}", crate::outbox::LOCAL_ID_PREFIX, note.id)
+}
+
+fn drop_markers_in(conn: &Connection, id: &str, into: &str) -> Result<()> {
+    for seq in ops_where_in(
+        conn,
+        |o| matches!(o, Op::MergedInto { id: i, into: t } if i == id && t == into),
+    )? {
+        conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+    }
+    Ok(())
+}
+
+/// The queued merge of `id` into `into`.
+fn merge_of_in(conn: &Connection, id: &str, into: &str) -> Result<Option<i64>> {
+    Ok(ops_where_in(conn, |o| {
+        matches!(o, Op::MergePeople { plan, .. }
+            if plan.survivor == into && plan.others.iter().any(|x| x == id))
+    })?
+    .into_iter()
+    .next())
 }
 
 fn set_flag_in(conn: &Connection, person_id: &str, note_id: &str, flagged: bool) -> Result<()> {
@@ -992,5 +1186,152 @@ mod tests {
         assert_eq!(s.queued_count().unwrap(), 0);
         assert!(s.get_person(&local).unwrap().is_none());
         assert!(s.notes_for(&local).unwrap().is_empty());
+    }
+
+    fn merge_op(s: &Store) -> Op {
+        let ann = s.get_person("p1").unwrap().unwrap();
+        let bob = s.get_person("p2").unwrap().unwrap();
+        let mut merged = ann.clone();
+        merged.job_title = "CTO".into();
+        Op::MergePeople {
+            plan: crate::model::merge::MergePlan::new("p1".into(), vec!["p2".into()]),
+            base: ann,
+            merged,
+            others: vec![bob],
+            kept: Vec::new(),
+            moved: vec![s.notes_for("p2").unwrap()],
+        }
+    }
+
+    fn merge_fixture() -> Store {
+        let s = Store::open_in_memory().unwrap();
+        s.upsert_person(&person("p1", "Ann")).unwrap();
+        s.upsert_person(&person("p2", "Ann")).unwrap();
+        s.upsert_note(&Note {
+            id: "n1".into(),
+            person_id: "p2".into(),
+            text: "met at the fair".into(),
+            created_at: Some("2024-01-01T00:00:00Z".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn a_queued_merge_shows_in_the_cache_holds_the_others_and_undoes_cleanly() {
+        let mut s = merge_fixture();
+        let op = merge_op(&s);
+        let seq = s.enqueue(&op).unwrap();
+        let survivor = s.get_person("p1").unwrap().unwrap();
+        assert_eq!(survivor.job_title, "CTO");
+        assert!(s.get_person("p2").unwrap().unwrap().archived);
+        let notes = s.notes_for("p1").unwrap();
+        assert_eq!(notes.len(), 1, "the other's note shows on the survivor");
+        assert_eq!(notes[0].text, "met at the fair");
+        // Both are marked pending; the other's marker is never sent and
+        // shows as waiting for the merge.
+        let summaries = s.load_summaries().unwrap();
+        assert!(summaries.iter().all(|p| p.pending), "{summaries:?}");
+        let entries = s.entries(0).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].op.describe(), "merge: 1 into Ann");
+        assert_eq!(entries[1].state, EntryState::Pending);
+        assert_eq!(entries[1].op.action(), "merged away");
+        s.refuse(seq, "locked").unwrap();
+        let entries = s.entries(0).unwrap();
+        assert_eq!(entries[1].state, EntryState::Blocked { behind: seq });
+        s.retry_op(seq).unwrap();
+        let got = claim(&mut s, "A", 0).unwrap();
+        assert_eq!(got.seq, seq);
+        assert_eq!(claim(&mut s, "B", 0), None, "the marker is not sendable");
+        // A sync cannot overwrite either while the merge is queued.
+        let mut fresh = person("p2", "Ann");
+        fresh.version = Some("v9".into());
+        s.replace_from_server(&[person("p1", "Ann"), fresh])
+            .unwrap();
+        assert!(s.get_person("p2").unwrap().unwrap().archived);
+        // Undo: everything as it was, the marker gone too.
+        s.drop_op(seq).unwrap().unwrap();
+        assert_eq!(s.queued_count().unwrap(), 0);
+        assert_eq!(s.get_person("p1").unwrap().unwrap().job_title, "");
+        assert!(!s.get_person("p2").unwrap().unwrap().archived);
+        assert!(s.notes_for("p1").unwrap().is_empty());
+        assert_eq!(s.notes_for("p2").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn dropping_the_marker_undoes_its_merge_and_a_landed_merge_takes_it_along() {
+        let mut s = merge_fixture();
+        let op = merge_op(&s);
+        s.enqueue(&op).unwrap();
+        let marker = s.queued().unwrap()[1].seq;
+        s.drop_op(marker).unwrap();
+        assert_eq!(s.queued_count().unwrap(), 0);
+        assert!(!s.get_person("p2").unwrap().unwrap().archived);
+
+        let seq = s.enqueue(&op).unwrap();
+        let mut server = person("p1", "Ann");
+        server.job_title = "CTO".into();
+        server.version = Some("v2".into());
+        let note = Note {
+            id: "srv-7".into(),
+            person_id: "p1".into(),
+            text: "met at the fair".into(),
+            ..Default::default()
+        };
+        s.complete(
+            seq,
+            &Outcome::Merged {
+                person: server,
+                notes: vec![note],
+                others: vec![("p2".into(), None)],
+            },
+        )
+        .unwrap();
+        assert_eq!(s.queued_count().unwrap(), 0, "the marker left with it");
+        assert!(s.get_person("p2").unwrap().is_none());
+        let notes = s.notes_for("p1").unwrap();
+        assert_eq!(
+            notes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+            ["srv-7"]
+        );
+    }
+
+    #[test]
+    fn a_local_merge_moves_notes_and_archives_or_deletes_in_one_go() {
+        let mut s = merge_fixture();
+        s.upsert_note(&Note {
+            id: "n1".into(),
+            person_id: "p1".into(),
+            text: "the survivor's own, same id".into(),
+            created_at: Some("2024-01-02T00:00:00Z".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut merged = s.get_person("p1").unwrap().unwrap();
+        merged.job_title = "CTO".into();
+        assert!(
+            !s.merge_now(&merged, Some("stale"), &["p2".into()], false)
+                .unwrap()
+        );
+        assert!(
+            s.merge_now(&merged, Some("v1"), &["p2".into()], false)
+                .unwrap()
+        );
+        assert_eq!(
+            s.notes_for("p1").unwrap().len(),
+            2,
+            "no note lost to an id clash"
+        );
+        assert!(s.notes_for("p2").unwrap().is_empty());
+        assert!(s.get_person("p2").unwrap().unwrap().archived);
+        s.upsert_person(&person("p3", "Ann")).unwrap();
+        let now = s.get_person("p1").unwrap().unwrap();
+        assert!(
+            s.merge_now(&now, now.version.as_deref(), &["p3".into()], true)
+                .unwrap()
+        );
+        assert!(s.get_person("p3").unwrap().is_none());
     }
 }

@@ -1076,3 +1076,37 @@ fn the_search_hint_shows_filters_that_find_someone_here() {
         assert!(!s.people.visible.is_empty(), "{filter} finds nobody");
     }
 }
+
+#[test]
+fn a_merge_reports_in_the_status_line_and_reloads_the_list() {
+    let (mut s, people) = at_nunez();
+    let e = handle(
+        &mut s,
+        Input::Msg(Msg::Merged {
+            merged: 2,
+            result: Ok(people[0].clone()),
+        }),
+    );
+    assert_eq!(e, [Effect::LoadPeople]);
+    assert!(
+        s.status
+            .message
+            .starts_with(&format!("merged 2 into {}", people[0].full_name())),
+        "{}",
+        s.status.message
+    );
+    handle(
+        &mut s,
+        Input::Msg(Msg::Merged {
+            merged: 1,
+            result: Err(BackendError::Unsupported(
+                "introzy can neither archive".into(),
+            )),
+        }),
+    );
+    assert!(
+        s.status.message.contains("merge failed"),
+        "{}",
+        s.status.message
+    );
+}

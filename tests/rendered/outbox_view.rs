@@ -280,3 +280,39 @@ fn people_whose_writes_wait_for_the_user_are_marked() {
     assert!(rows.iter().any(|r| r.starts_with('!')), "{rows:?}");
     assert!(rows.iter().any(|r| r.starts_with('↑')), "{rows:?}");
 }
+
+#[test]
+fn a_queued_merge_and_the_record_it_holds_are_labelled() {
+    let survivor = full_person();
+    let mut merged = survivor.clone();
+    merged.emails.push("zoe@home.example".into());
+    let mut other = survivor.clone();
+    other.id = "p-9".into();
+    let op = Op::MergePeople {
+        plan: rolo::model::merge::MergePlan::new(survivor.id.clone(), vec!["p-9".into()]),
+        base: survivor.clone(),
+        merged,
+        others: vec![other],
+        kept: Vec::new(),
+        moved: vec![vec![Note {
+            text: "Met at the fair".into(),
+            ..Default::default()
+        }]],
+    };
+    let marker = Op::MergedInto {
+        id: "p-9".into(),
+        into: survivor.id.clone(),
+    };
+    let mut s = remote_screen((100, 30));
+    press(&mut s, "O");
+    let queue = vec![
+        entry(21, op, EntryState::Pending, None),
+        entry(22, marker, EntryState::Pending, None),
+    ];
+    handle(&mut s, Input::Msg(Msg::OutboxLoaded(Ok(queue))));
+    let t = render(&s);
+    insta::assert_snapshot!(t.backend());
+    let text = format!("{:?}", t.backend());
+    assert!(text.contains("merge: 1 into"), "{text}");
+    assert!(text.contains("merged away"), "{text}");
+}

@@ -20,6 +20,7 @@ mod edit_in_editor;
 mod import_export;
 mod introzy;
 mod keymap_config;
+mod merge;
 mod migrations;
 mod outbox_cli;
 mod outbox_faults;

@@ -99,6 +99,20 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        Msg::Merged { merged, result } => match result {
+            Ok(survivor) => {
+                let queued = if state.sync.remote { " (queued)" } else { "" };
+                state.info(format!(
+                    "merged {merged} into {}{queued}",
+                    survivor.full_name()
+                ));
+                vec![Effect::LoadPeople]
+            }
+            Err(e) => {
+                state.error(format!("merge failed: {e}"));
+                Vec::new()
+            }
+        },
         Msg::NoteSaved(result) => {
             super::undo::forget(state, result.is_ok());
             editor::saved(state, result)

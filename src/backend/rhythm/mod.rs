@@ -648,6 +648,10 @@ impl Backend for RhythmBackend {
         Err(unsupported("notes cannot be flagged"))
     }
 
+    async fn merge_records(&self, survivor: &str, others: &[String]) -> Result<Person> {
+        RhythmBackend::merge_people(self, survivor, others).await
+    }
+
     /// Social-profile lookup by the primary email; proposals only.
     async fn enrich(&self, person: &Person) -> Result<EnrichOutcome> {
         if person.read_only.is_some() {
