@@ -176,6 +176,19 @@ INSERT INTO addresses(person_id, email, name, company, archived)
     FROM people p, json_each(p.data, '$.emails') e WHERE trim(e.value) <> '';
 ",
     },
+    Step {
+        // Pairs the duplicate review was told are two people ("not a
+        // duplicate"), smaller id first, so they are not offered again.
+        version: 6,
+        sql: "
+CREATE TABLE not_duplicates (
+    a         TEXT NOT NULL,
+    b         TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+",
+    },
 ];
 
 /// The schema version this rolo writes.
