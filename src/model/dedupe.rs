@@ -206,6 +206,27 @@ pub fn region(code: &str) -> Option<country::Id> {
         .flatten()
 }
 
+/// Where numbers without a country code are read when neither the
+/// command line nor the person's address says: the territory of the
+/// user's locale (`LC_ALL`, then `LC_TELEPHONE`, then `LANG`, as POSIX
+/// orders them: `nl_NL.UTF-8` is NL), else the US (`phonenumber`'s and
+/// libphonenumber's own fallback in their examples; a guess either way).
+pub fn locale_region() -> country::Id {
+    ["LC_ALL", "LC_TELEPHONE", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| region_of_locale(&v))
+        .unwrap_or(country::Id::US)
+}
+
+/// The territory of a POSIX locale name (`de_AT.UTF-8@euro` is AT).
+pub fn region_of_locale(locale: &str) -> Option<country::Id> {
+    let (_, rest) = locale.split_once('_')?;
+    let territory = rest.split(['.', '@']).next()?;
+    region(territory)
+}
+
 /// A name as compared: folded words, in no order, initials kept apart.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Name {
@@ -522,6 +543,10 @@ mod tests {
         );
         assert_eq!(phone_e164("call me", us), None);
         assert_eq!(region("Netherlands"), None);
+        assert_eq!(region_of_locale("nl_NL.UTF-8"), region("NL"));
+        assert_eq!(region_of_locale("de_AT.UTF-8@euro"), region("AT"));
+        assert_eq!(region_of_locale("C.UTF-8"), None);
+        assert_eq!(region_of_locale("POSIX"), None);
     }
 
     #[test]
