@@ -230,9 +230,9 @@ pub fn region_of_locale(locale: &str) -> Option<country::Id> {
 /// A name as compared: folded words, in no order, initials kept apart.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Name {
-    /// Whole words (two letters or more), sorted.
+    /// Whole words (two letters or more, or one without case), sorted.
     pub words: Vec<String>,
-    /// Single letters ("Z." in "Z. Evaluateur"), sorted.
+    /// Single cased letters ("Z." in "Z. Evaluateur"), sorted.
     pub initials: Vec<char>,
 }
 
@@ -246,7 +246,9 @@ impl Name {
                 let mut chars = word.chars();
                 match (chars.next(), chars.next()) {
                     (None, _) => {}
-                    (Some(c), None) => name.initials.push(c),
+                    // A letter with case alone is an initial; one Han or
+                    // Hangul character is a whole name ("朱 洋").
+                    (Some(c), None) if c.is_lowercase() => name.initials.push(c),
                     _ => name.words.push(word.to_string()),
                 }
             }
@@ -583,6 +585,10 @@ mod tests {
         assert_eq!(Name::new(&["Anna"]).matches(&Name::new(&["Anna"])), None);
         assert_eq!(Name::new(&["A. B."]).matches(&Name::new(&["A. B."])), None);
         assert!(Name::new(&["Anna"]).keys().is_empty());
+        // One character of a script without case is a name, not an initial.
+        let zhu = Name::new(&["洋", "朱"]);
+        assert_eq!(zhu.matches(&Name::new(&["朱", "洋"])), Some(true));
+        assert_eq!(zhu.keys().len(), 2);
     }
 
     #[test]
