@@ -13,7 +13,9 @@ use super::action::Action;
 use super::effect::Effect;
 use super::keymap::KeyMode;
 use super::state::{Focus, Overlay, State};
-use super::update::{confirm, conflict, detail, editor, form, help, list, outbox, review, search};
+use super::update::{
+    confirm, conflict, detail, duplicates, editor, form, help, list, outbox, review, search,
+};
 use crossterm::event::KeyEvent;
 
 /// What every layer does. Handlers take the whole state, not the layer's
@@ -51,6 +53,7 @@ impl Overlay {
             Overlay::Review(_) => &review::ReviewLayer,
             Overlay::Conflict(_) => &conflict::ConflictLayer,
             Overlay::Outbox(_) => &outbox::OutboxLayer,
+            Overlay::Duplicates(_) => &duplicates::DuplicatesLayer,
         }
     }
 }

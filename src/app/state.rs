@@ -5,6 +5,7 @@
 mod awaiting;
 mod confirm;
 mod conflict;
+mod duplicates;
 mod editor;
 mod form;
 mod messages;
@@ -14,6 +15,7 @@ mod review;
 pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
 pub use confirm::{Confirm, Pending};
 pub use conflict::ConflictReview;
+pub use duplicates::{DuplicateReview, Record};
 pub use editor::{EditorFocus, NoteEditor};
 pub use form::{FormField, FormKind, FormSlot, PersonForm};
 pub use messages::{LoggedMessage, MESSAGE_LOG_LEN, MessageLog, lifetime};
@@ -91,6 +93,7 @@ pub enum Overlay {
     Review(Review),
     Conflict(Box<ConflictReview>),
     Outbox(OutboxView),
+    Duplicates(Box<DuplicateReview>),
 }
 
 /// How fresh the cache of a remote profile is (how it reads on the status

@@ -113,8 +113,13 @@ impl Store {
 
     /// Remember that these people are not one person: none of their pairs
     /// is offered again.
-    pub fn mark_not_duplicates(&mut self, ids: &[String]) -> Result<()> {
-        let tx = self.write_tx()?;
+    pub fn mark_not_duplicates(&self, ids: &[String]) -> Result<()> {
+        // `&self`: the app and the CLI reach the store through a shared
+        // handle; IMMEDIATE takes the write lock up front as `write_tx` does.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         {
             let now = jiff::Timestamp::now().to_string();
             let mut insert = tx.prepare_cached(
@@ -331,7 +336,7 @@ mod tests {
         a.emails = vec!["ann@acme.com".into()];
         let mut b = a.clone();
         b.id = "b".into();
-        let mut s = store(&[a, b]);
+        let s = store(&[a, b]);
         let g = s.find_duplicates(us()).unwrap();
         assert_eq!(g.len(), 1);
         assert_eq!(

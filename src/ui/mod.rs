@@ -5,6 +5,7 @@ pub mod cells;
 pub mod confirm;
 pub mod conflict;
 pub mod detail;
+pub mod duplicates;
 pub mod help;
 pub mod list;
 pub mod note_editor;
@@ -84,5 +85,6 @@ fn draw_overlay(frame: &mut Frame, main: Rect, state: &State, overlay: &Overlay,
         Overlay::Conflict(c) => conflict::draw(frame, main, c, &state.field_defs, theme),
         Overlay::Review(r) => review::draw(frame, main, r, theme),
         Overlay::Outbox(v) => outbox::draw(frame, main, v, theme),
+        Overlay::Duplicates(r) => duplicates::draw(frame, main, r, &state.caps, theme),
     }
 }

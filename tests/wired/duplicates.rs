@@ -175,7 +175,7 @@ fn a_pair_marked_not_a_duplicate_stays_away_and_none_left_is_exit_1() {
         full.extend_from_slice(args);
         sb.run(&full)
     };
-    let mut store = rolo::store::Store::open(std::path::Path::new(&db)).unwrap();
+    let store = rolo::store::Store::open(std::path::Path::new(&db)).unwrap();
     store
         .mark_not_duplicates(&["ann1".into(), "ann2".into()])
         .unwrap();

@@ -12,6 +12,7 @@ mod awaiting;
 pub(super) mod confirm;
 pub(super) mod conflict;
 pub(super) mod detail;
+pub(super) mod duplicates;
 pub(super) mod editor;
 pub(super) mod form;
 pub(super) mod help;
