@@ -26,7 +26,7 @@ pub fn plant_duplicates(
     per_thousand: u32,
     seed: u64,
 ) -> Vec<(String, String, Planted)> {
-    let mut rng = Rng::with_seed(seed ^ 0xd0b1_e5);
+    let mut rng = Rng::with_seed(seed ^ 0x00d0_b1e5);
     let mut planted = Vec::new();
     let originals = people.len();
     for i in 0..originals {
