@@ -8,11 +8,13 @@
 //!
 //! ```sh
 //! cargo run --release --example gen_demo -- --count 100000 --db /tmp/rolo-100k.db
+//! # with about 1% duplicates planted, for `rolo duplicates`:
+//! cargo run --release --example gen_demo -- --count 100000 --duplicates 10 --db /tmp/d.db
 //! ```
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use rolo::fake_data::{DEMO_COUNT, DEMO_SEED, generate_people};
+use rolo::fake_data::{DEMO_COUNT, DEMO_SEED, generate_people, plant_duplicates};
 use rolo::store::Store;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,6 +36,10 @@ struct Args {
     /// The JSON file to write.
     #[arg(long, default_value_os_t = default_out())]
     out: PathBuf,
+    /// Plant about this many duplicates per 1,000 people (copies written as
+    /// another import would have: email case, a phone, an initial).
+    #[arg(long, default_value_t = 0)]
+    duplicates: u32,
     /// Only report how long generation takes; write nothing.
     #[arg(long, conflicts_with = "out")]
     time_only: bool,
@@ -47,7 +53,11 @@ fn main() -> Result<()> {
     let args = Args::parse();
 
     let started = Instant::now();
-    let people = generate_people(args.count, args.seed);
+    let mut people = generate_people(args.count, args.seed);
+    if args.duplicates > 0 {
+        let planted = plant_duplicates(&mut people, args.duplicates, args.seed);
+        eprintln!("planted {} duplicates", planted.len());
+    }
     let generated = started.elapsed();
     let notes: usize = people.iter().map(|p| p.notes.len()).sum();
     eprintln!(

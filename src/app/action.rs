@@ -91,6 +91,13 @@ actions! {
     RetryChange => "retry_change", "Send the selected change again", "retry";
     EditChange => "edit_change", "Fix the selected change and send it again", "fix";
     DropChange => "drop_change", "Drop the selected change (the server's version comes back)", "drop";
+    FindDuplicates => "find_duplicates", "Review possible duplicates and merge them", "duplicates";
+    NextGroup => "next_group", "Next group of possible duplicates", "next group";
+    PrevGroup => "prev_group", "Previous group of possible duplicates", "prev group";
+    PickNext => "pick_next", "Keep the next record's value for this field (or all, for lists)", "pick";
+    PickPrev => "pick_prev", "Keep the previous record's value for this field", "pick back";
+    NotDuplicate => "not_duplicate", "Not duplicates: never offer these people together again", "not dup";
+    Merge => "merge", "Merge the group into its first record (every note moves to it)", "merge";
 }
 
 #[cfg(test)]

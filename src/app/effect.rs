@@ -97,6 +97,16 @@ pub enum Effect {
         theirs: Person,
         resolved: Person,
     },
+    /// Look for groups of possible duplicates in the store.
+    FindDuplicates,
+    /// Read one group's records and their notes.
+    LoadDuplicateGroup {
+        ids: Vec<String>,
+    },
+    /// Remember that these people are not one person.
+    MarkNotDuplicates {
+        ids: Vec<String>,
+    },
     Quit,
 }
 
@@ -184,4 +194,11 @@ pub enum Msg {
     Tick(jiff::Timestamp),
     /// The status message numbered so has been up its lifetime.
     StatusExpired(u64),
+    /// Groups of possible duplicates, best first.
+    DuplicatesFound(Result<Vec<crate::model::dedupe::Group>, String>),
+    /// The records of the group with these member ids.
+    DuplicateGroupLoaded {
+        ids: Vec<String>,
+        result: Result<Vec<super::state::Record>, String>,
+    },
 }

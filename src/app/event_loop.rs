@@ -198,6 +198,38 @@ impl Runner {
                     }
                 })
             }
+            Effect::FindDuplicates => self.spawn(false, async move {
+                let region = crate::model::dedupe::locale_region();
+                let found = tokio::task::spawn_blocking(move || {
+                    c.read_store(|s| s.find_duplicates(region).map_err(|e| e.to_string()))
+                        .map_err(|e| e.to_string())?
+                })
+                .await;
+                Msg::DuplicatesFound(found.unwrap_or_else(|e| Err(e.to_string())))
+            }),
+            Effect::LoadDuplicateGroup { ids } => self.spawn(false, async move {
+                let wanted = ids.clone();
+                let loaded = tokio::task::spawn_blocking(move || {
+                    c.read_store(|s| duplicate_records(s, &wanted))
+                        .map_err(|e| e.to_string())?
+                })
+                .await;
+                Msg::DuplicateGroupLoaded {
+                    ids,
+                    result: loaded.unwrap_or_else(|e| Err(e.to_string())),
+                }
+            }),
+            Effect::MarkNotDuplicates { ids } => self.spawn(false, async move {
+                let marked = tokio::task::spawn_blocking(move || {
+                    c.read_store(|s| s.mark_not_duplicates(&ids).map_err(|e| e.to_string()))
+                        .map_err(|e| e.to_string())?
+                })
+                .await;
+                match marked.unwrap_or_else(|e| Err(e.to_string())) {
+                    Ok(()) => Msg::Status("not duplicates: remembered".into()),
+                    Err(e) => Msg::Status(format!("could not remember \"not duplicates\": {e}")),
+                }
+            }),
             Effect::LoadConflicts => self.spawn(false, async move {
                 Msg::ConflictsLoaded(c.queued().await.unwrap_or_default())
             }),
@@ -427,4 +459,22 @@ async fn finish(runner: &Runner, state: &State, exit: Exit) -> std::io::Result<E
         let _ = tokio::task::spawn_blocking(move || store.save(&draft)).await;
     }
     Ok(exit)
+}
+
+/// The records of a duplicate group with their notes, in the group's
+/// order; a record gone since the search is left out (the review sees the
+/// group changed).
+fn duplicate_records(
+    store: &crate::store::Store,
+    ids: &[String],
+) -> Result<Vec<super::state::Record>, String> {
+    let mut records = Vec::with_capacity(ids.len());
+    for id in ids {
+        let person = store.get_person(id).map_err(|e| e.to_string())?;
+        if let Some(person) = person {
+            let notes = store.notes_for(id).map_err(|e| e.to_string())?;
+            records.push(super::state::Record { person, notes });
+        }
+    }
+    Ok(records)
 }

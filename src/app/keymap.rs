@@ -45,6 +45,7 @@ key_modes! {
     Review => "review",
     Conflict => "conflict",
     Outbox => "outbox",
+    Duplicates => "duplicates",
     Help => "help",
     Command => "command",
 }

@@ -14,7 +14,8 @@ use super::effect::Effect;
 use super::keymap::KeyMode;
 use super::state::{Focus, Overlay, State};
 use super::update::{
-    command_line, confirm, conflict, detail, editor, form, help, list, outbox, review, search,
+    command_line, confirm, conflict, detail, duplicates, editor, form, help, list, outbox, review,
+    search,
 };
 use crossterm::event::KeyEvent;
 
@@ -54,6 +55,7 @@ impl Overlay {
             Overlay::Conflict(_) => &conflict::ConflictLayer,
             Overlay::Outbox(_) => &outbox::OutboxLayer,
             Overlay::CommandLine(_) => &command_line::CommandLineLayer,
+            Overlay::Duplicates(_) => &duplicates::DuplicatesLayer,
         }
     }
 }

@@ -6,6 +6,7 @@ mod awaiting;
 mod command_line;
 mod confirm;
 mod conflict;
+mod duplicates;
 mod editor;
 mod form;
 mod messages;
@@ -17,6 +18,7 @@ pub use awaiting::{AwaitStage, Awaiting, TypedAhead};
 pub use command_line::{COMMAND_HISTORY_LEN, CommandLine};
 pub use confirm::{Confirm, Pending};
 pub use conflict::ConflictReview;
+pub use duplicates::{DuplicateReview, Record};
 pub use editor::{EditorFocus, NoteEditor};
 pub use form::{FormField, FormKind, FormSlot, PersonForm};
 pub use messages::{LoggedMessage, MESSAGE_LOG_LEN, MessageLog, lifetime};
@@ -96,6 +98,7 @@ pub enum Overlay {
     Conflict(Box<ConflictReview>),
     Outbox(OutboxView),
     CommandLine(CommandLine),
+    Duplicates(Box<DuplicateReview>),
 }
 
 /// How fresh the cache of a remote profile is (how it reads on the status

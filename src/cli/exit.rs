@@ -16,7 +16,7 @@ pub enum Exit {
     /// and `rolo sync` or the next start sends it (stderr says `queued: …`).
     Ok,
     /// `rolo query` found no address (mutt's `query_command` and abook
-    /// answer so); nothing went wrong.
+    /// answer so), or `rolo duplicates` no group; nothing went wrong.
     NoMatch,
     /// Usage: a bad flag or value, an unknown field or profile, or an action
     /// or field the backend lacks (rolo refuses; nothing was done).
@@ -97,7 +97,9 @@ impl Exit {
             Exit::Ok => {
                 "done; a write accepted into the outbox is done too: stderr says `queued: will be sent by rolo sync or the next start`"
             }
-            Exit::NoMatch => "`rolo query` matched no address (stdout's first line says so)",
+            Exit::NoMatch => {
+                "`rolo query` matched no address, or `rolo duplicates` found none (stdout's first line says so)"
+            }
             Exit::Usage => {
                 "usage: bad flag or value, unknown field or profile, or a field or action the backend lacks (rolo refuses; nothing was done)"
             }

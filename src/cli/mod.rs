@@ -15,6 +15,7 @@ use std::io::Write;
 mod add;
 mod cached;
 mod completions;
+mod duplicates;
 mod edit;
 mod edit_in_editor;
 mod enrich;
@@ -34,6 +35,7 @@ mod stream;
 mod sync;
 
 pub use completions::Shell;
+pub use duplicates::DuplicatesFormat;
 pub use exit::{CliError, Exit};
 pub use note::NoteCommand;
 pub use outbox::OutboxCommand;
@@ -124,6 +126,18 @@ pub enum Command {
         /// Archived people too.
         #[arg(long)]
         archived: bool,
+        /// Sync with the server first (remote profiles).
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Groups of people who look like one person (same email, same phone, similar name at the same company), best first.
+    Duplicates {
+        #[arg(long, value_enum, default_value = "text")]
+        format: duplicates::DuplicatesFormat,
+        /// Read numbers without a country code as this country's (NL, US, ...;
+        /// default: a person's address country, else the locale's, else US).
+        #[arg(long, value_name = "CC")]
+        region: Option<String>,
         /// Sync with the server first (remote profiles).
         #[arg(long)]
         refresh: bool,
@@ -222,6 +236,18 @@ pub async fn run(
             archived,
             refresh,
         } => query::run(client, &string, format, archived, refresh, out, err).await,
+        Command::Duplicates {
+            format,
+            region,
+            refresh,
+        } => {
+            let opts = duplicates::Options {
+                format,
+                region: region.as_deref(),
+                refresh,
+            };
+            duplicates::run(client, opts, out, err).await
+        }
         Command::Show {
             id,
             format,

@@ -13,7 +13,10 @@
 //! Built only with the `fake-data` feature, which tests, benches and
 //! examples turn on (`Cargo.toml`); the `rolo` binary never contains it.
 
+mod duplicates;
 mod tables;
+
+pub use duplicates::{Planted, plant_duplicates};
 
 use crate::model::{Address, Note, Person, PersonWithNotes, Phone};
 use fastrand::Rng;

@@ -3,6 +3,7 @@
 //! backend agree on them.
 
 pub mod custom;
+pub mod dedupe;
 pub mod field;
 pub mod label;
 pub mod merge;

@@ -185,6 +185,19 @@ ALTER TABLE people ADD COLUMN city TEXT NOT NULL DEFAULT '';
 UPDATE people SET city = coalesce(json_extract(data, '$.address.city'), '');
 ",
     },
+    Step {
+        // Pairs the duplicate review was told are two people ("not a
+        // duplicate"), smaller id first, so they are not offered again.
+        version: 7,
+        sql: "
+CREATE TABLE not_duplicates (
+    a         TEXT NOT NULL,
+    b         TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+",
+    },
 ];
 
 /// The schema version this rolo writes.

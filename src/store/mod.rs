@@ -9,11 +9,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod duplicates;
 mod migrate;
 mod outbox;
 mod read;
 mod refs;
 mod sync;
+pub use duplicates::MAX_BLOCK;
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Claim, ClaimRequest, Dropped, Outcome};
 pub use read::{AddressHit, QUERY_LIMIT};

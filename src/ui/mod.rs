@@ -6,6 +6,7 @@ pub mod command_line;
 pub mod confirm;
 pub mod conflict;
 pub mod detail;
+pub mod duplicates;
 pub mod help;
 pub mod list;
 pub mod note_editor;
@@ -86,5 +87,6 @@ fn draw_overlay(frame: &mut Frame, main: Rect, state: &State, overlay: &Overlay,
         Overlay::Review(r) => review::draw(frame, main, r, theme),
         Overlay::Outbox(v) => outbox::draw(frame, main, v, theme),
         Overlay::CommandLine(c) => command_line::draw(frame, frame.area(), state, c, theme),
+        Overlay::Duplicates(r) => duplicates::draw(frame, main, r, &state.caps, theme),
     }
 }

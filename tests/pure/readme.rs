@@ -34,6 +34,9 @@ fn mode_summary(mode: KeyMode) -> &'static str {
         KeyMode::Review => "reviewing enrichment proposals",
         KeyMode::Conflict => "settling an edit the server changed meanwhile",
         KeyMode::Outbox => "the queued changes (what waits to be sent, what the server refused)",
+        KeyMode::Duplicates => {
+            "the duplicate review (pick each field's value, merge, or not a duplicate)"
+        }
         KeyMode::Help => "the help overlay",
         KeyMode::Command => "the `:` command line (other keys edit the command)",
     }

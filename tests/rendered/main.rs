@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod detail_notes;
+mod duplicates;
 mod enrich_review;
 mod help_log;
 mod list_keys;

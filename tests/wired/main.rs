@@ -14,6 +14,7 @@ mod cached_client;
 mod cli;
 mod cli_reads;
 mod contract;
+mod duplicates;
 mod e2e_cache_pty;
 mod e2e_pty;
 mod edit_in_editor;

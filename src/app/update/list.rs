@@ -1,7 +1,7 @@
 //! The people list: moving, sorting, opening the search bar and the
 //! detail pane, syncing; actions on the selected person are `person`'s.
 
-use super::{help, outbox, person, refused, search, select_changed};
+use super::{duplicates, help, outbox, person, refused, search, select_changed};
 use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::keymap::KeyMode;
@@ -80,6 +80,7 @@ pub(super) fn update_list(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Messages => help::open_messages(state),
         Action::Sync => return start_sync(state),
         Action::Outbox => return outbox::open(state),
+        Action::FindDuplicates => return duplicates::open(state),
         _ => return person::action(state, action),
     }
     select_changed(state)

@@ -14,6 +14,7 @@ pub(super) mod confirm;
 pub(super) mod conflict;
 mod count;
 pub(super) mod detail;
+pub(super) mod duplicates;
 pub(super) mod editor;
 pub(super) mod form;
 pub(super) mod help;

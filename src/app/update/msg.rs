@@ -2,7 +2,7 @@
 //! refused, sync progress, the outbox's news, the clock. Results that
 //! belong to one layer go to its file.
 
-use super::{awaiting, conflict, editor, form, list, outbox, review, select_changed};
+use super::{awaiting, conflict, duplicates, editor, form, list, outbox, review, select_changed};
 use crate::app::effect::{Effect, Msg};
 use crate::app::state::{Focus, Overlay, State, StatusKind};
 use crate::backend::BackendError;
@@ -209,6 +209,8 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OutboxLoaded(result) => outbox::loaded(state, result),
+        Msg::DuplicatesFound(result) => duplicates::found(state, result),
+        Msg::DuplicateGroupLoaded { ids, result } => duplicates::group_loaded(state, ids, result),
         Msg::ChangeDropped { seq, result } => outbox::dropped(state, seq, result),
         Msg::ChangeReplaced { seq, result } => outbox::replaced(state, seq, result),
         Msg::ServerSearchDone { request, result } => {
