@@ -648,7 +648,7 @@ mod tests {
         );
         assert!(
             err.message.ends_with(
-                "The actions of [confirm]: quit, confirm, deny; \"none\" unbinds the key"
+                "The actions of [confirm]: quit, confirm, deny, discard_draft; \"none\" unbinds the key"
             ),
             "{err}"
         );

@@ -549,7 +549,7 @@ fn upsert_person_in(conn: &Connection, person: &Person) -> Result<()> {
         summary.updated_at.as_str(),
         summary.archived,
         data,
-        summary.city
+        summary.city.as_str()
     ])?;
     Ok(())
 }

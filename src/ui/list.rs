@@ -193,15 +193,15 @@ fn header(widths: &[(ListColumn, usize)], theme: Theme) -> Line<'static> {
 /// The text of one cell.
 fn cell(p: &PersonSummary, column: ListColumn) -> String {
     match column {
-        ListColumn::Name => p.display_name.clone(),
-        ListColumn::GivenName => p.given_name.clone(),
-        ListColumn::FamilyName => p.family_name.clone(),
-        ListColumn::Company => p.company.clone(),
+        ListColumn::Name => p.display_name.to_string(),
+        ListColumn::GivenName => p.given_name.to_string(),
+        ListColumn::FamilyName => p.family_name.to_string(),
+        ListColumn::Company => p.company.to_string(),
         ListColumn::Email => p.primary_email().to_string(),
         ListColumn::Phone => p.phones.split(' ').next().unwrap_or("").to_string(),
         // Tags are stored space separated; a comma reads better in a cell.
         ListColumn::Tags => p.tags.split_whitespace().collect::<Vec<_>>().join(", "),
-        ListColumn::City => p.city.clone(),
+        ListColumn::City => p.city.to_string(),
         ListColumn::Updated => p.updated_at.chars().take(10).collect(),
     }
 }

@@ -59,7 +59,7 @@ fn row(s: &State) -> usize {
 }
 
 fn family(s: &State) -> String {
-    s.people.selected_person().unwrap().family_name.clone()
+    s.people.selected_person().unwrap().family_name.to_string()
 }
 
 fn loads(effects: &[Effect]) -> usize {
