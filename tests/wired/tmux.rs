@@ -169,13 +169,16 @@ fn copy_inside_tmux_fills_the_tmux_buffer() {
     let t = Tmux::start(&home, 110, 32);
     t.wait_until("the demo loaded", |s| s.contains("240 people"));
     // The first person's record loaded (the detail shows their email).
-    let shown = t.wait_until("the first person's detail", |s| s.contains("Email"));
-    let email = shown
-        .lines()
-        .find_map(|l| l.split("Email").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(|e| e.trim_end_matches('│').to_string())
-        .expect("an email in the detail");
+    // The detail's `Email  x@y` row, not the list's `Email` column header.
+    let detail_email = |s: &str| {
+        s.lines()
+            .filter_map(|l| l.split("Email").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(|e| e.trim_end_matches('│').to_string())
+            .find(|e| e.contains('@'))
+    };
+    let shown = t.wait_until("the first person's detail", |s| detail_email(s).is_some());
+    let email = detail_email(&shown).expect("an email in the detail");
     t.keys(&["y", "e"]);
     let status = t.wait_until("the copy confirmed", |s| s.contains("copied email"));
     assert!(status.contains("tmux buffer"), "{status}");
