@@ -259,10 +259,10 @@ impl Runner {
             Effect::SaveDraft(draft) => {
                 let _ = self.drafts.send(Some(draft));
             }
+            // Through the writer, after any save still running: a clear
+            // racing a slower save would leave the draft behind.
             Effect::ClearDraft => {
                 let _ = self.drafts.send(None);
-                let store = self.draft_store.clone();
-                tokio::task::spawn_blocking(move || store.clear());
             }
             // At once, not in a task: a note typed next must not be the one
             // set aside.
@@ -284,10 +284,12 @@ fn spawn_draft_writer(store: DraftStore) -> watch::Sender<Option<super::state::D
     tokio::spawn(async move {
         while rx.changed().await.is_ok() {
             let draft = rx.borrow_and_update().clone();
-            if let Some(draft) = draft {
-                let store = store.clone();
-                let _ = tokio::task::spawn_blocking(move || store.save(&draft)).await;
-            }
+            let store = store.clone();
+            let _ = tokio::task::spawn_blocking(move || match draft {
+                Some(draft) => store.save(&draft),
+                None => store.clear(),
+            })
+            .await;
         }
     });
     tx
