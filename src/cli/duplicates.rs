@@ -16,7 +16,6 @@
 use super::cached::before_reading;
 use super::exit::{CliError, Exit, io};
 use crate::client::Client;
-use crate::model::Person;
 use crate::model::dedupe::{self, Group, Pair, Reason};
 use crate::sanitize::{for_display, write_json};
 use clap::ValueEnum;
@@ -48,13 +47,13 @@ struct MemberOut {
 }
 
 impl MemberOut {
-    fn new(id: &str, person: Option<Person>) -> MemberOut {
-        let person = person.unwrap_or_default().normalize();
+    fn new(id: &str, label: Option<(String, Vec<String>, String)>) -> MemberOut {
+        let (name, emails, company) = label.unwrap_or_default();
         MemberOut {
             id: id.to_string(),
-            name: person.display_name,
-            emails: person.emails,
-            company: person.company,
+            name,
+            emails,
+            company,
         }
     }
 }
@@ -115,7 +114,7 @@ fn printed(store: &crate::store::Store, group: Group) -> crate::store::Result<Gr
     let members = group
         .members
         .iter()
-        .map(|id| Ok(MemberOut::new(id, store.get_person(id)?)))
+        .map(|id| Ok(MemberOut::new(id, store.duplicate_label(id)?)))
         .collect::<crate::store::Result<Vec<_>>>()?;
     Ok(GroupOut {
         score: group.score,

@@ -12,7 +12,8 @@
 use super::{Result, Store};
 use crate::model::dedupe::{self, Group, Name, Pair, Reason};
 use phonenumber::country;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::HashSet;
 
 /// A key shared by more people than this says nothing about who they are
 /// (a switchboard number, `info@`, a company's hundred John Smiths): such
@@ -51,7 +52,7 @@ impl Store {
         let keys = keys_on_every_core(&rows, default_region);
         drop(rows);
         let dismissed = self.not_duplicate_pairs()?;
-        let mut reasons: HashMap<(u32, u32), Vec<Reason>> = HashMap::new();
+        let mut reasons: HashMap<(u32, u32), Vec<Reason>> = HashMap::default();
         let mut add = |i: u32, j: u32, reason: Reason| {
             let pair = if i < j { (i, j) } else { (j, i) };
             let list = reasons.entry(pair).or_default();
@@ -65,7 +66,7 @@ impl Store {
         for block in blocks(&keys, |k| k.phones.iter().map(String::as_str).collect()) {
             for_pairs(&block, |i, j| add(i, j, Reason::SamePhone));
         }
-        let mut by_name: HashMap<&str, (Vec<u32>, bool)> = HashMap::new();
+        let mut by_name: HashMap<&str, (Vec<u32>, bool)> = HashMap::default();
         for (i, k) in keys.iter().enumerate() {
             for (key, company) in &k.named {
                 let entry = by_name.entry(key).or_insert_with(|| (Vec::new(), *company));
@@ -136,6 +137,24 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// What a duplicate listing shows of one person (name, emails, company),
+    /// from the people table's own columns: no record is decoded.
+    pub fn duplicate_label(&self, id: &str) -> Result<Option<(String, Vec<String>, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT display_name, emails, company FROM people WHERE id = ?1")?;
+        let mut rows = stmt.query([id])?;
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let emails: String = r.get(1)?;
+        Ok(Some((
+            r.get(0)?,
+            emails.split_whitespace().map(str::to_string).collect(),
+            r.get(2)?,
+        )))
     }
 
     /// Every pair marked not duplicates, each `(smaller id, larger id)`.
@@ -247,7 +266,7 @@ fn keys_of(row: &Row, default_region: country::Id) -> Keys {
 
 /// The people sharing each key, blocks of two up to [`MAX_BLOCK`].
 fn blocks<'k>(keys: &'k [Keys], of: impl Fn(&'k Keys) -> Vec<&'k str>) -> Vec<Vec<u32>> {
-    let mut map: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut map: HashMap<&str, Vec<u32>> = HashMap::default();
     for (i, k) in keys.iter().enumerate() {
         for key in of(k) {
             map.entry(key).or_default().push(i as u32);

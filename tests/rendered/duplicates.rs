@@ -257,3 +257,28 @@ fn moving_between_groups_drops_a_late_reply_for_the_group_left() {
     answer(&mut s, &store, effects);
     assert!(press(&mut s, "tab").is_empty());
 }
+
+#[test]
+fn a_merge_that_went_through_takes_its_group_out_of_the_review() {
+    let (mut s, store) = open((80, 24));
+    let effects = press(&mut s, "m");
+    let Some(Effect::MergePeople(plan)) = effects.first().cloned() else {
+        panic!("no merge asked: {effects:?}");
+    };
+    assert_eq!(plan.survivor, "z1");
+    // The event loop answers with the survivor the client wrote.
+    let survivor = store.get_person("z1").unwrap().unwrap();
+    let effects = handle(
+        &mut s,
+        Input::Msg(Msg::Merged {
+            merged: plan.others.len(),
+            result: Ok(survivor),
+        }),
+    );
+    assert!(effects.contains(&Effect::LoadPeople), "{effects:?}");
+    answer(&mut s, &store, effects);
+    let r = review(&s);
+    assert_eq!(r.group_count(), 1, "Zoë's group is gone");
+    assert_eq!(r.member_ids(), ["a1", "a2", "a3"]);
+    assert!(r.loaded());
+}

@@ -50,6 +50,26 @@ fn review(state: &mut State) -> Option<&mut DuplicateReview> {
     })
 }
 
+/// A merge went through: its group leaves the review (if open), which
+/// shows the next one.
+pub(super) fn merged(state: &mut State, survivor: &str) -> Vec<Effect> {
+    let Some(r) = review(state) else {
+        return Vec::new();
+    };
+    let Some(groups) = r.groups.as_mut() else {
+        return Vec::new();
+    };
+    let Some(n) = groups
+        .iter()
+        .position(|g| g.members.iter().any(|m| m == survivor))
+    else {
+        return Vec::new();
+    };
+    groups.remove(n);
+    let at = if n < r.group { r.group - 1 } else { r.group };
+    show_group(r, at)
+}
+
 /// Show group `n` (clamped): its records load from the store.
 fn show_group(r: &mut DuplicateReview, n: usize) -> Vec<Effect> {
     let count = r.group_count();

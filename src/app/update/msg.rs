@@ -106,7 +106,9 @@ pub fn update_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                     "merged {merged} into {}{queued}",
                     survivor.full_name()
                 ));
-                vec![Effect::LoadPeople]
+                let mut effects = duplicates::merged(state, &survivor.id);
+                effects.push(Effect::LoadPeople);
+                effects
             }
             Err(e) => {
                 state.error(format!("merge failed: {e}"));
