@@ -23,6 +23,7 @@ pub mod fake_rhythm;
 pub mod fake_rogerroger;
 pub mod faults;
 pub mod http;
+pub mod output;
 pub mod proxy;
 pub mod pty;
 pub mod sandbox;

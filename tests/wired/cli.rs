@@ -7,15 +7,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;
 use support::fake_rogerroger::{API_KEY, FakeRogerRoger};
+use support::output::{stderr, stdout};
 use support::sandbox::Sandbox;
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn json(o: &Output) -> Value {
     assert!(o.status.success(), "failed: {}", stderr(o));

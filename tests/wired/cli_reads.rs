@@ -6,27 +6,10 @@
 
 use crate::sandbox;
 use rolo::model::{Person, PersonWithNotes};
-use serde_json::Value;
 use std::process::Output;
 use support::backends::{self, Fake, profile_toml, with_profile};
+use support::output::{json, ok, stderr, stdout};
 use support::sandbox::Sandbox;
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: Output) -> Output {
-    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
-    o
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
 
 fn person(id: &str, given: &str, family: &str, emails: &[&str], company: &str) -> PersonWithNotes {
     PersonWithNotes {
