@@ -6,12 +6,13 @@ use crate::backend::http::NetStatusRx;
 use crate::backend::introzy::IntrozyBackend;
 use crate::backend::lazy::LazyBackend;
 use crate::backend::local::LocalBackend;
+use crate::backend::profile::Remote;
 use crate::backend::rhythm::RhythmBackend;
 use crate::backend::rogerroger::RogerRoger;
 use crate::backend::{Backend, BuildError};
 use crate::client::Client;
 use crate::config::{Config, ConfigError, DEMO_PROFILE, Dirs, Profile};
-use crate::model::PersonWithNotes;
+use crate::model::{Capabilities, PersonWithNotes};
 use crate::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -92,52 +93,37 @@ pub fn open(opts: &OpenOptions, config: Config, dirs: Dirs) -> Result<Opened, Op
             local_client(&db, is_demo)?
         }
         Profile::Rogerroger(options) => {
-            options.remote.base_url().map_err(|e| setting(&name, e))?;
-            let options = options.clone();
-            remote_client(
+            let o = options.clone();
+            lazy_remote(
                 &name,
-                options.remote.stale_after(),
+                &options.remote,
                 &dirs,
-                LazyBackend::new(
-                    "rogerroger",
-                    crate::backend::rogerroger::capabilities(),
-                    &name,
-                    move || built(RogerRoger::build(&options), |b| b.http().status()),
-                ),
+                ("rogerroger", crate::backend::rogerroger::capabilities()),
+                move || built(RogerRoger::build(&o), |b| b.http().status()),
             )?
         }
         Profile::Introzy(options) => {
-            options.remote.base_url().map_err(|e| setting(&name, e))?;
-            let options = options.clone();
-            remote_client(
+            let o = options.clone();
+            lazy_remote(
                 &name,
-                options.remote.stale_after(),
+                &options.remote,
                 &dirs,
-                LazyBackend::new(
-                    "introzy",
-                    crate::backend::introzy::capabilities(),
-                    &name,
-                    move || built(IntrozyBackend::build(&options), |b| b.http().status()),
-                ),
+                ("introzy", crate::backend::introzy::capabilities()),
+                move || built(IntrozyBackend::build(&o), |b| b.http().status()),
             )?
         }
         Profile::Rhythm(options) => {
-            options.remote.base_url().map_err(|e| setting(&name, e))?;
             if options.tenant.is_none() {
                 let e = BuildError::Setting("tenant is required for Rhythm".into());
                 return Err(setting(&name, e));
             }
-            let options = options.clone();
-            remote_client(
+            let o = options.clone();
+            lazy_remote(
                 &name,
-                options.remote.stale_after(),
+                &options.remote,
                 &dirs,
-                LazyBackend::new(
-                    "rhythm",
-                    crate::backend::rhythm::capabilities(),
-                    &name,
-                    move || built(RhythmBackend::build(&options), |b| b.http().status()),
-                ),
+                ("rhythm", crate::backend::rhythm::capabilities()),
+                move || built(RhythmBackend::build(&o), |b| b.http().status()),
             )?
         }
     };
@@ -191,6 +177,24 @@ fn setting(profile: &str, e: BuildError) -> OpenError {
 /// A remote profile's client: its adapter, built on first use (reads from
 /// the cache never need the secret or the network), over the profile's
 /// own cache database.
+/// A remote profile's client: its settings checked now (a config mistake
+/// stops rolo before any file is made), its adapter built on first use.
+fn lazy_remote(
+    name: &str,
+    remote: &Remote,
+    dirs: &Dirs,
+    (kind, capabilities): (&'static str, Capabilities),
+    build: impl Fn() -> crate::backend::lazy::Built + Send + Sync + 'static,
+) -> Result<Client, OpenError> {
+    remote.base_url().map_err(|e| setting(name, e))?;
+    remote_client(
+        name,
+        remote.stale_after(),
+        dirs,
+        LazyBackend::new(kind, capabilities, name, build),
+    )
+}
+
 fn remote_client(
     name: &str,
     stale_after: Option<std::time::Duration>,
